@@ -1,0 +1,119 @@
+"""Demo data: Kankemenag Kota Semarang with its Tim ZI 2026 (target WBK) and accounts.
+
+Safe to run again: everything is looked up by a natural key (username, satker code,
+satker + year) and completed, never duplicated.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from eviden.instrumen import baca_berkas, muat_instrumen
+from eviden.services import siapkan_tim
+from pokja.models import Peran, Predikat, Satker
+from pokja.services import tetapkan_anggota
+
+PASSWORD = "demo-zi-2026"  # noqa: S105 - published demo password, printed at the end
+TAHUN = 2026
+
+# username, full name, role, Pokja area (for pokja roles)
+AKUN_SEMARANG = [
+    ("kepala", "H. Ahmad Farid, S.Ag., M.Pd.I.", Peran.KEPALA_KANTOR, None),
+    ("ketua", "Dr. Siti Nurjanah, M.Ag.", Peran.KETUA_TIM, None),
+    ("sekretaris", "Bambang Wicaksono, S.E.", Peran.SEKRETARIS_TIM, None),
+    ("kasubbag", "Hj. Endang Sulistyowati, S.H., M.H.", Peran.KASUBBAG_TU, None),
+    ("koordinator1", "Muhammad Rizal Fahmi, S.Kom.", Peran.KOORDINATOR_POKJA, 1),
+    ("koordinator2", "Dwi Astuti Rahayu, S.Sos.", Peran.KOORDINATOR_POKJA, 2),
+    ("koordinator3", "Agus Setiawan, S.Psi.", Peran.KOORDINATOR_POKJA, 3),
+    ("koordinator4", "Nur Hidayati, S.E., M.Ak.", Peran.KOORDINATOR_POKJA, 4),
+    ("koordinator5", "Slamet Riyadi, S.H.", Peran.KOORDINATOR_POKJA, 5),
+    ("koordinator6", "Fitri Handayani, S.Pd.I.", Peran.KOORDINATOR_POKJA, 6),
+    ("anggota1", "Ahmad Zainuddin, S.H.I.", Peran.ANGGOTA_POKJA, 1),
+    ("anggota2", "Retno Wulandari, A.Md.", Peran.ANGGOTA_POKJA, 2),
+    ("anggota3", "Yusuf Hariyanto, S.Ag.", Peran.ANGGOTA_POKJA, 3),
+    ("anggota4", "Lilis Suryani, S.E.", Peran.ANGGOTA_POKJA, 4),
+    ("anggota5", "Imam Syafii, S.H.", Peran.ANGGOTA_POKJA, 5),
+    ("anggota6", "Khoirul Anam, S.Kom.", Peran.ANGGOTA_POKJA, 6),
+]
+AKUN_LUAR = ("luar", "Hendra Kurniawan, S.Ag.", Peran.KOORDINATOR_POKJA, 1)
+
+
+def _nip(urut):
+    """A well-formed, fictitious NIP: birth date, CPNS month, gender digit, sequence."""
+    lahir = f"{1975 + urut % 15}{urut % 12 + 1:02d}{urut % 27 + 1:02d}"
+    cpns = f"{2000 + urut % 20}{urut % 12 + 1:02d}"
+    return f"{lahir}{cpns}{1 + urut % 2}{urut:03d}"
+
+
+class Command(BaseCommand):
+    help = "Membuat data contoh (Kankemenag Kota Semarang, Tim ZI 2026) beserta akun demo."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        instrumen = muat_instrumen(data=baca_berkas(settings.INSTRUMEN_DEFAULT)).instrumen
+
+        kanwil, _ = Satker.objects.update_or_create(
+            kode="KANWIL-JATENG",
+            defaults={
+                "nama": "Kantor Wilayah Kementerian Agama Provinsi Jawa Tengah",
+                "jenis": Satker.Jenis.KANWIL,
+                "induk": None,
+            },
+        )
+        semarang, _ = Satker.objects.update_or_create(
+            kode="KANKEMENAG-KOTA-SEMARANG",
+            defaults={
+                "nama": "Kantor Kementerian Agama Kota Semarang",
+                "jenis": Satker.Jenis.KANKEMENAG,
+                "induk": kanwil,
+            },
+        )
+        demak, _ = Satker.objects.update_or_create(
+            kode="KANKEMENAG-KAB-DEMAK",
+            defaults={
+                "nama": "Kantor Kementerian Agama Kabupaten Demak",
+                "jenis": Satker.Jenis.KANKEMENAG,
+                "induk": kanwil,
+            },
+        )
+        tim = siapkan_tim(
+            satker=semarang, tahun=TAHUN, target_predikat=Predikat.WBK, instrumen=instrumen
+        )
+        tim_luar = siapkan_tim(
+            satker=demak, tahun=TAHUN, target_predikat=Predikat.WBK, instrumen=instrumen
+        )
+
+        baris = []
+        for urut, (username, nama, peran, area) in enumerate(AKUN_SEMARANG, start=1):
+            user = self._akun(username, nama, urut)
+            pokja = tim.pokja.get(area=area) if area else None
+            tetapkan_anggota(tim=tim, user=user, peran=peran, pokja=pokja)
+            baris.append((username, peran.label, str(pokja) if pokja else "", semarang.nama))
+        username, nama, peran, area = AKUN_LUAR
+        user = self._akun(username, nama, len(AKUN_SEMARANG) + 1)
+        pokja = tim_luar.pokja.get(area=area)
+        tetapkan_anggota(tim=tim_luar, user=user, peran=peran, pokja=pokja)
+        baris.append((username, peran.label, str(pokja), demak.nama))
+
+        self.stdout.write(self.style.SUCCESS(f"Data demo siap: {tim} ({tim.target_predikat})."))
+        self.stdout.write(f"Semua akun memakai kata sandi: {PASSWORD}")
+        lebar = max(len(b[0]) for b in baris)
+        for username, peran_label, pokja_label, satker in baris:
+            keterangan = f"{peran_label}, {pokja_label}" if pokja_label else peran_label
+            self.stdout.write(f"  {username.ljust(lebar)}  {keterangan} — {satker}")
+
+    def _akun(self, username, nama, urut):
+        User = get_user_model()
+        user, dibuat = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "nama_lengkap": nama,
+                "email": f"{username}@demo.zi-portal.test",
+                "nip": _nip(urut),
+            },
+        )
+        if dibuat or not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+        return user

@@ -1,0 +1,241 @@
+"""WHAT: the LKE instrument as versioned data, and each Tim's worksheet of it.
+
+The instrument (komponen → sub-komponen → area → sub-area → soal, weights, answer types,
+multipliers, thresholds) is loaded from a file by ``manage.py muat_instrumen``; nothing
+about it is hard-coded in Python. Answers, evidence, reviews and assignments will hang off
+``LembarKerja`` (a Tim's worksheet) and ``Soal``.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pokja.models import Predikat, TimZI
+
+
+class Instrumen(models.Model):
+    """One version of the LKE (e.g. LKE-ZI-2026 under PermenPANRB 90/2021)."""
+
+    kode = models.CharField(_("kode"), max_length=40, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    regulasi = models.CharField(_("regulasi"), max_length=200)
+    sumber = models.TextField(_("sumber"), blank=True)
+    # Weight of each pengungkit area (the Pokja's area) as data: {"1": "8", "2": "7", ...}.
+    bobot_area = models.JSONField(_("bobot area"), default=dict)
+    sidik = models.CharField(
+        _("sidik isi"), max_length=64, help_text=_("SHA-256 isi berkas yang dimuat.")
+    )
+    dimuat_pada = models.DateTimeField(_("dimuat pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("instrumen LKE")
+        verbose_name_plural = _("instrumen LKE")
+        ordering = ["-tahun", "kode"]
+
+    def __str__(self):
+        return f"{self.kode} — {self.nama}"
+
+
+class AmbangPredikat(models.Model):
+    """The pass thresholds of one predicate (WBK or WBBM) in an instrument version."""
+
+    instrumen = models.ForeignKey(Instrumen, on_delete=models.CASCADE, related_name="ambang")
+    predikat = models.CharField(_("predikat"), max_length=4, choices=Predikat.choices)
+    total = models.DecimalField(_("nilai total minimal"), max_digits=7, decimal_places=4)
+    pengungkit = models.DecimalField(_("pengungkit minimal"), max_digits=7, decimal_places=4)
+    persen_area = models.DecimalField(_("persen minimal tiap area"), max_digits=7, decimal_places=4)
+    ipak = models.DecimalField(_("IPAK minimal"), max_digits=7, decimal_places=4)
+    capaian_kinerja = models.DecimalField(
+        _("capaian kinerja minimal"), max_digits=7, decimal_places=4
+    )
+    birokrasi_bersih = models.DecimalField(
+        _("birokrasi bersih minimal"), max_digits=7, decimal_places=4
+    )
+    pelayanan_prima = models.DecimalField(
+        _("pelayanan prima minimal"), max_digits=7, decimal_places=4
+    )
+    syarat_predikat = models.CharField(
+        _("predikat yang harus sudah diraih"), max_length=4, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("ambang predikat")
+        verbose_name_plural = _("ambang predikat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrumen", "predikat"], name="eviden_ambang_satu_per_predikat"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instrumen.kode} {self.predikat}"
+
+
+class Node(models.Model):
+    """A node of the LKE tree: komponen, sub-komponen, area or sub-area, with its weight."""
+
+    class Level(models.TextChoices):
+        KOMPONEN = "komponen", _("Komponen")
+        SUB_KOMPONEN = "sub_komponen", _("Sub-komponen")
+        AREA = "area", _("Area")
+        SUB_AREA = "sub_area", _("Sub-area")
+
+    instrumen = models.ForeignKey(Instrumen, on_delete=models.CASCADE, related_name="nodes")
+    induk = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="anak"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    kode = models.CharField(_("kode"), max_length=40)
+    nama = models.CharField(_("nama"), max_length=300)
+    urutan = models.PositiveSmallIntegerField(_("urutan"))
+    bobot = models.DecimalField(_("bobot"), max_digits=7, decimal_places=4)
+    # The Pokja area (1..6) this area node belongs to; null above and for Hasil.
+    area_pokja = models.PositiveSmallIntegerField(_("area Pokja"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("node LKE")
+        verbose_name_plural = _("node LKE")
+        ordering = ["instrumen", "kode"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrumen", "kode"], name="eviden_node_kode_unik"),
+            models.CheckConstraint(
+                condition=Q(area_pokja__isnull=True) | Q(area_pokja__gte=1, area_pokja__lte=6),
+                name="eviden_node_area_pokja_1_sampai_6",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="area") | Q(area_pokja__isnull=False),
+                name="eviden_node_area_wajib_area_pokja",
+            ),
+            models.CheckConstraint(condition=Q(bobot__gte=0), name="eviden_node_bobot_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.kode} {self.nama}"
+
+
+class JenisJawaban(models.TextChoices):
+    YA_TIDAK = "ya_tidak", _("Ya/Tidak")
+    ABC = "abc", _("A/B/C")
+    ABCD = "abcd", _("A/B/C/D")
+    ABCDE = "abcde", _("A/B/C/D/E")
+    JUMLAH = "jumlah", _("Jumlah")
+    PERSEN = "persen", _("Persentase")
+    NILAI_0_4 = "nilai_0_4", _("Nilai (0–4)")
+
+
+JENIS_PILIHAN = (JenisJawaban.YA_TIDAK, JenisJawaban.ABC, JenisJawaban.ABCD, JenisJawaban.ABCDE)
+
+
+class Soal(models.Model):
+    """A question of the LKE. % soal are computed from Jumlah soal by a formula (``rumus``)."""
+
+    instrumen = models.ForeignKey(Instrumen, on_delete=models.CASCADE, related_name="soal")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="soal")
+    kode = models.CharField(_("kode"), max_length=40)
+    nomor_bank = models.PositiveSmallIntegerField(
+        _("nomor bank soal"),
+        null=True,
+        blank=True,
+        help_text=_("Nomor soal pada bank soal resmi; kosong untuk soal % turunan."),
+    )
+    urutan = models.PositiveSmallIntegerField(_("urutan"))
+    jenis = models.CharField(_("jenis jawaban"), max_length=12, choices=JenisJawaban.choices)
+    teks = models.TextField(_("pertanyaan"))
+    kriteria = models.TextField(_("kriteria"), blank=True)
+    # Answer options with their scoring multiplier: [{"kode": "A", "label": "...", "nilai": "1"}]
+    opsi = models.JSONField(_("opsi jawaban"), default=list, blank=True)
+    bobot = models.DecimalField(
+        _("bobot"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Hanya untuk soal komponen hasil (mis. 17,5 untuk survei)."),
+    )
+    panduan_eviden = models.JSONField(_("panduan eviden"), default=list, blank=True)
+    rumus = models.CharField(_("rumus"), max_length=300, blank=True)
+    penjelasan_rumus = models.TextField(_("penjelasan rumus"), blank=True)
+    excel_baris = models.PositiveIntegerField(_("baris Excel LKE"), null=True, blank=True)
+    masukan = models.ManyToManyField(
+        "self",
+        through="SoalMasukan",
+        through_fields=("soal", "masukan"),
+        symmetrical=False,
+        related_name="dipakai_oleh",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("soal")
+        verbose_name_plural = _("soal")
+        ordering = ["instrumen", "node__kode", "urutan"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrumen", "kode"], name="eviden_soal_kode_unik"),
+            models.UniqueConstraint(
+                fields=["instrumen", "nomor_bank"],
+                condition=Q(nomor_bank__isnull=False),
+                name="eviden_soal_nomor_bank_unik",
+            ),
+            models.CheckConstraint(
+                condition=(Q(jenis="persen") & ~Q(rumus="")) | (~Q(jenis="persen") & Q(rumus="")),
+                name="eviden_soal_rumus_hanya_untuk_persen",
+            ),
+            models.CheckConstraint(
+                condition=Q(jenis__in=[c.value for c in JenisJawaban]),
+                name="eviden_soal_jenis_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kode} {self.teks[:60]}"
+
+    @property
+    def adalah_pilihan(self):
+        return self.jenis in JENIS_PILIHAN
+
+
+class SoalMasukan(models.Model):
+    """A Jumlah soal used, under a variable name, by the formula of a % soal."""
+
+    soal = models.ForeignKey(Soal, on_delete=models.CASCADE, related_name="daftar_masukan")
+    masukan = models.ForeignKey(Soal, on_delete=models.CASCADE, related_name="+")
+    nama = models.CharField(_("nama variabel"), max_length=40)
+    urutan = models.PositiveSmallIntegerField(_("urutan"))
+
+    class Meta:
+        verbose_name = _("masukan rumus")
+        verbose_name_plural = _("masukan rumus")
+        ordering = ["soal", "urutan"]
+        constraints = [
+            models.UniqueConstraint(fields=["soal", "nama"], name="eviden_masukan_nama_unik"),
+            models.UniqueConstraint(fields=["soal", "masukan"], name="eviden_masukan_soal_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.soal.kode}: {self.nama} = {self.masukan.kode}"
+
+
+class LembarKerja(models.Model):
+    """A Tim ZI's worksheet: which instrument version the team fills in.
+
+    Kept on the eviden side (not as a field of ``TimZI``) so that dependencies point one
+    way, eviden → pokja; answers and evidence will attach here.
+    """
+
+    tim = models.OneToOneField(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.CASCADE, related_name="lembar_kerja"
+    )
+    instrumen = models.ForeignKey(
+        Instrumen,
+        verbose_name=_("instrumen"),
+        on_delete=models.PROTECT,
+        related_name="lembar_kerja",
+    )
+
+    class Meta:
+        verbose_name = _("lembar kerja evaluasi")
+        verbose_name_plural = _("lembar kerja evaluasi")
+
+    def __str__(self):
+        return f"LKE {self.tim} ({self.instrumen.kode})"

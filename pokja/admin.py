@@ -1,0 +1,95 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Anggota, Pokja, Satker, TimZI, User
+from .services import lengkapi_pokja
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "nama_lengkap", "nip", "email", "is_active", "is_staff")
+    search_fields = ("username", "nama_lengkap", "nip", "email")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data pribadi"), {"fields": ("nama_lengkap", "nip", "email")}),
+        (
+            _("Hak akses"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "nama_lengkap", "nip", "email", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Satker)
+class SatkerAdmin(admin.ModelAdmin):
+    list_display = ("nama", "kode", "jenis", "induk")
+    list_filter = ("jenis",)
+    search_fields = ("nama", "kode")
+    autocomplete_fields = ("induk",)
+
+
+class PokjaInline(admin.TabularInline):
+    model = Pokja
+    extra = 0
+    can_delete = False
+    readonly_fields = ("area",)
+
+    def has_add_permission(self, request, obj=None):
+        return False  # the six Pokja are created with the Tim
+
+
+class AnggotaInline(admin.TabularInline):
+    model = Anggota
+    extra = 0
+    autocomplete_fields = ("user",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pokja":
+            tim_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Pokja.objects.filter(tim_id=tim_id) if tim_id else Pokja.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TimZI)
+class TimZIAdmin(admin.ModelAdmin):
+    list_display = ("satker", "tahun", "target_predikat")
+    list_filter = ("tahun", "target_predikat")
+    search_fields = ("satker__nama",)
+    autocomplete_fields = ("satker",)
+    inlines = [PokjaInline, AnggotaInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        lengkapi_pokja(tim=obj)
+
+
+@admin.register(Pokja)
+class PokjaAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "tim")
+    list_filter = ("area", "tim__tahun")
+    search_fields = ("tim__satker__nama",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Anggota)
+class AnggotaAdmin(admin.ModelAdmin):
+    list_display = ("user", "peran", "pokja", "tim")
+    list_filter = ("peran", "tim__tahun")
+    search_fields = ("user__username", "user__nama_lengkap", "tim__satker__nama")
+    autocomplete_fields = ("user", "tim")
+    list_select_related = ("user", "pokja__tim", "tim__satker")

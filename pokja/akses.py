@@ -1,0 +1,128 @@
+"""The one place that answers "what may this user see and do in this Tim ZI / Pokja".
+
+Every view calls ``get_tim_for_user`` / ``get_pokja_for_user`` (which fetch and authorise in
+one step) or asks an ``Akses`` object. Outsiders get 404 (they must not learn that a team
+exists); insiders without the right get 403. The rules follow DESIGN.md §3:
+
+- anggota / sekretaris pokja: see the whole team; change answers and evidence of their
+  own Pokja and submit them for review;
+- koordinator pokja: the same, plus review and assign soal in their own Pokja;
+- ketua / sekretaris tim: see everything; review and assign in any Pokja; manage members,
+  stages and deadlines;
+- kasubbag TU: see everything; export reports;
+- kepala kantor: see everything; change nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import PERAN_POKJA, Anggota, Peran, Pokja, TimZI
+
+PERAN_PIMPINAN_TIM = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM}
+PERAN_EKSPOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU}
+
+
+class Tindakan:
+    """Names of the actions a view may ask about."""
+
+    LIHAT = "lihat"
+    UBAH_JAWABAN = "ubah_jawaban"  # answer soal, upload evidence, submit for review
+    REVIU = "reviu"  # approve / return evidence
+    TUGASKAN = "tugaskan"  # assign soal to members with due dates
+    KELOLA_TIM = "kelola_tim"  # members, stages, deadlines, snapshot submission
+    EKSPOR = "ekspor"  # readiness reports and exports
+
+
+@dataclass(frozen=True)
+class Akses:
+    """A user's rights in one Tim ZI, computed from their memberships."""
+
+    tim_id: int
+    peran_tim: frozenset = field(default_factory=frozenset)
+    # Pokja id -> set of pokja-bound roles the user holds there.
+    peran_pokja: dict = field(default_factory=dict)
+    superuser: bool = False
+
+    @property
+    def anggota(self):
+        return bool(self.peran_tim or self.peran_pokja or self.superuser)
+
+    @property
+    def semua_peran(self):
+        roles = set(self.peran_tim)
+        for per_pokja in self.peran_pokja.values():
+            roles |= per_pokja
+        return roles
+
+    @property
+    def pokja_sendiri(self):
+        return set(self.peran_pokja)
+
+    def boleh(self, tindakan, pokja=None):
+        """May the user do ``tindakan`` (in ``pokja``, for pokja-level actions)?"""
+        if not self.anggota:
+            return False
+        if tindakan == Tindakan.LIHAT:
+            return True
+        pokja_id = getattr(pokja, "pk", pokja)
+        di_pokja = self.peran_pokja.get(pokja_id, set())
+        pimpinan = bool(self.peran_tim & PERAN_PIMPINAN_TIM)
+        if tindakan == Tindakan.UBAH_JAWABAN:
+            return pokja_id is not None and bool(di_pokja)
+        if tindakan in (Tindakan.REVIU, Tindakan.TUGASKAN):
+            return pokja_id is not None and (Peran.KOORDINATOR_POKJA in di_pokja or pimpinan)
+        if tindakan == Tindakan.KELOLA_TIM:
+            return pimpinan
+        if tindakan == Tindakan.EKSPOR:
+            return bool(self.peran_tim & PERAN_EKSPOR)
+        return False
+
+
+def akses_untuk(user, tim):
+    """Build the ``Akses`` of ``user`` in ``tim`` (one query)."""
+    tim_id = getattr(tim, "pk", tim)
+    if not user.is_authenticated or not user.is_active:
+        return Akses(tim_id=tim_id)
+    peran_tim, peran_pokja = set(), {}
+    rows = Anggota.objects.filter(tim_id=tim_id, user=user).values_list("peran", "pokja_id")
+    for peran, pokja_id in rows:
+        if peran in PERAN_POKJA:
+            peran_pokja.setdefault(pokja_id, set()).add(Peran(peran))
+        else:
+            peran_tim.add(Peran(peran))
+    return Akses(
+        tim_id=tim_id,
+        peran_tim=frozenset(peran_tim),
+        peran_pokja=peran_pokja,
+        superuser=user.is_superuser,
+    )
+
+
+def _wajib(akses, tindakan, pokja=None):
+    if not akses.anggota:
+        raise Http404(_("Tidak ditemukan."))
+    if not akses.boleh(tindakan, pokja):
+        raise PermissionDenied(_("Peran Anda tidak mengizinkan tindakan ini."))
+
+
+def get_tim_for_user(user, tim_id, tindakan=Tindakan.LIHAT):
+    """Return ``(tim, akses)``; 404 for outsiders and unknown ids, 403 without the right."""
+    tim = TimZI.objects.select_related("satker").filter(pk=tim_id).first()
+    if tim is None:
+        raise Http404(_("Tidak ditemukan."))
+    akses = akses_untuk(user, tim)
+    _wajib(akses, tindakan)
+    return tim, akses
+
+
+def get_pokja_for_user(user, pokja_id, tindakan=Tindakan.LIHAT):
+    """Return ``(pokja, akses)``; 404 for outsiders and unknown ids, 403 without the right."""
+    pokja = Pokja.objects.select_related("tim__satker").filter(pk=pokja_id).first()
+    if pokja is None:
+        raise Http404(_("Tidak ditemukan."))
+    akses = akses_untuk(user, pokja.tim_id)
+    _wajib(akses, tindakan, pokja)
+    return pokja, akses

@@ -1,0 +1,280 @@
+"""WHO: users, satuan kerja, Tim ZI per year, the six Pokja and memberships with roles.
+
+Invariants live in the database as named constraints so that no code path (admin, shell,
+a later API) can break them. Permission questions are answered in ``pokja.akses``.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A portal account. Signs in with its username or its NIP (18 digits)."""
+
+    first_name = None
+    last_name = None
+    nama_lengkap = models.CharField(_("nama lengkap"), max_length=150)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka."))],
+        help_text=_("Nomor Induk Pegawai, 18 angka. Boleh dipakai untuk masuk."),
+    )
+    email = models.EmailField(_("alamat email"), blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email", "nama_lengkap"]
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self):
+        return self.nama_lengkap or self.username
+
+    def get_full_name(self):
+        return self.nama_lengkap or self.username
+
+    def get_short_name(self):
+        return (self.nama_lengkap or self.username).split(" ")[0]
+
+
+class Satker(models.Model):
+    """A satuan kerja. Satker form a hierarchy: Kanwil → Kankemenag → KUA/madrasah."""
+
+    class Jenis(models.TextChoices):
+        KANWIL = "kanwil", _("Kantor Wilayah")
+        KANKEMENAG = "kankemenag", _("Kantor Kementerian Agama Kabupaten/Kota")
+        KUA = "kua", _("Kantor Urusan Agama")
+        MADRASAH = "madrasah", _("Madrasah")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    nama = models.CharField(_("nama"), max_length=200)
+    kode = models.CharField(_("kode"), max_length=40, unique=True)
+    jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
+    induk = models.ForeignKey(
+        "self",
+        verbose_name=_("satker induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bawahan",
+    )
+
+    class Meta:
+        verbose_name = _("satuan kerja")
+        verbose_name_plural = _("satuan kerja")
+        ordering = ["nama"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(induk=models.F("pk")), name="pokja_satker_induk_bukan_diri_sendiri"
+            ),
+            models.CheckConstraint(
+                condition=Q(jenis__in=["kanwil", "kankemenag", "kua", "madrasah", "lainnya"]),
+                name="pokja_satker_jenis_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nama
+
+    def clean(self):
+        # A cycle longer than one step cannot be a CHECK constraint; refuse it here.
+        node, seen = self.induk, set()
+        while node is not None:
+            if node.pk == self.pk or node.pk in seen:
+                raise ValidationError({"induk": _("Hierarki satker tidak boleh melingkar.")})
+            seen.add(node.pk)
+            node = node.induk
+
+
+class Predikat(models.TextChoices):
+    WBK = "WBK", _("Wilayah Bebas dari Korupsi (WBK)")
+    WBBM = "WBBM", _("Wilayah Birokrasi Bersih dan Melayani (WBBM)")
+
+
+class TimZIQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Teams the user may see: those they belong to (superusers see all)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(anggota__user=user).distinct()
+
+
+class TimZI(models.Model):
+    """The ZI team of a satker for one year (periode), with its target predicate."""
+
+    satker = models.ForeignKey(
+        Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="tim_zi"
+    )
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    target_predikat = models.CharField(
+        _("target predikat"), max_length=4, choices=Predikat.choices, default=Predikat.WBK
+    )
+    dibuat_pada = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    objects = TimZIQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Tim ZI")
+        verbose_name_plural = _("Tim ZI")
+        ordering = ["-tahun", "satker__nama"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["satker", "tahun"], name="pokja_timzi_satu_tim_per_satker_per_tahun"
+            ),
+            models.CheckConstraint(
+                condition=Q(tahun__gte=2014, tahun__lte=2100), name="pokja_timzi_tahun_wajar"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_predikat__in=["WBK", "WBBM"]),
+                name="pokja_timzi_predikat_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Tim ZI {self.satker} {self.tahun}"
+
+
+class Area(models.IntegerChoices):
+    """The six LKE pengungkit areas; one Pokja per area."""
+
+    MANAJEMEN_PERUBAHAN = 1, _("Manajemen Perubahan")
+    PENATAAN_TATALAKSANA = 2, _("Penataan Tatalaksana")
+    PENATAAN_SDM = 3, _("Penataan Sistem Manajemen SDM Aparatur")
+    PENGUATAN_AKUNTABILITAS = 4, _("Penguatan Akuntabilitas")
+    PENGUATAN_PENGAWASAN = 5, _("Penguatan Pengawasan")
+    PELAYANAN_PUBLIK = 6, _("Peningkatan Kualitas Pelayanan Publik")
+
+
+ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+
+
+class PokjaQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(tim__in=TimZI.objects.for_user(user))
+
+
+class Pokja(models.Model):
+    """A working group of a Tim ZI, bound to one LKE area. Created with its Tim."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.CASCADE, related_name="pokja"
+    )
+    area = models.PositiveSmallIntegerField(_("area"), choices=Area.choices)
+
+    objects = PokjaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Pokja")
+        verbose_name_plural = _("Pokja")
+        ordering = ["tim", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["tim", "area"], name="pokja_pokja_satu_per_area"),
+            models.CheckConstraint(
+                condition=Q(area__gte=1, area__lte=6), name="pokja_pokja_area_1_sampai_6"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pokja {self.romawi} {self.get_area_display()}"
+
+    @property
+    def romawi(self):
+        return ROMAWI.get(self.area, str(self.area))
+
+
+class Peran(models.TextChoices):
+    KETUA_TIM = "ketua_tim", _("Ketua Tim")
+    SEKRETARIS_TIM = "sekretaris_tim", _("Sekretaris Tim")
+    KOORDINATOR_POKJA = "koordinator_pokja", _("Koordinator Pokja")
+    SEKRETARIS_POKJA = "sekretaris_pokja", _("Sekretaris Pokja")
+    ANGGOTA_POKJA = "anggota_pokja", _("Anggota Pokja")
+    KASUBBAG_TU = "kasubbag_tu", _("Kasubbag TU")
+    KEPALA_KANTOR = "kepala_kantor", _("Kepala Kantor")
+
+
+PERAN_POKJA = (Peran.KOORDINATOR_POKJA, Peran.SEKRETARIS_POKJA, Peran.ANGGOTA_POKJA)
+PERAN_TIM = (Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU, Peran.KEPALA_KANTOR)
+
+
+class Anggota(models.Model):
+    """Membership of a user in a Tim ZI with a role. Pokja-bound roles carry their Pokja."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.CASCADE, related_name="anggota"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="keanggotaan"
+    )
+    peran = models.CharField(_("peran"), max_length=20, choices=Peran.choices)
+    pokja = models.ForeignKey(
+        Pokja,
+        verbose_name=_("Pokja"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="anggota",
+    )
+
+    class Meta:
+        verbose_name = _("anggota tim")
+        verbose_name_plural = _("anggota tim")
+        ordering = ["tim", "pokja__area", "peran"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tim"],
+                condition=Q(peran="ketua_tim"),
+                name="pokja_anggota_satu_ketua_per_tim",
+            ),
+            models.UniqueConstraint(
+                fields=["tim"],
+                condition=Q(peran="kepala_kantor"),
+                name="pokja_anggota_satu_kepala_kantor_per_tim",
+            ),
+            models.UniqueConstraint(
+                fields=["pokja"],
+                condition=Q(peran="koordinator_pokja"),
+                name="pokja_anggota_satu_koordinator_per_pokja",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(peran__in=[p.value for p in PERAN_POKJA], pokja__isnull=False)
+                    | Q(peran__in=[p.value for p in PERAN_TIM], pokja__isnull=True)
+                ),
+                name="pokja_anggota_peran_pokja_wajib_pokja",
+            ),
+            models.UniqueConstraint(
+                fields=["tim", "user", "peran"],
+                condition=Q(pokja__isnull=True),
+                name="pokja_anggota_unik_peran_tim",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "pokja"],
+                condition=Q(pokja__isnull=False),
+                name="pokja_anggota_unik_per_pokja",
+            ),
+        ]
+
+    def __str__(self):
+        if self.pokja_id:
+            return f"{self.user} — {self.get_peran_display()} {self.pokja}"
+        return f"{self.user} — {self.get_peran_display()}"
+
+    def clean(self):
+        if self.pokja_id and self.tim_id and self.pokja.tim_id != self.tim_id:
+            raise ValidationError({"pokja": _("Pokja harus milik Tim ZI yang sama.")})
+        if self.peran in PERAN_POKJA and not self.pokja_id:
+            raise ValidationError({"pokja": _("Peran ini wajib memilih Pokja.")})
+        if self.peran in PERAN_TIM and self.pokja_id:
+            raise ValidationError({"pokja": _("Peran tingkat tim tidak terikat pada Pokja.")})

@@ -1,0 +1,42 @@
+"""Every write to the WHO side goes through these keyword-only, atomic functions."""
+
+from django.db import transaction
+
+from .models import PERAN_POKJA, Anggota, Area, Pokja, TimZI
+
+
+@transaction.atomic
+def buat_tim(*, satker, tahun, target_predikat):
+    """Create the Tim ZI of ``satker`` for ``tahun`` with its six Pokja (one per LKE area).
+
+    Idempotent: an existing Tim is returned (and completed with any missing Pokja).
+    """
+    tim, _ = TimZI.objects.get_or_create(
+        satker=satker, tahun=tahun, defaults={"target_predikat": target_predikat}
+    )
+    lengkapi_pokja(tim=tim)
+    return tim
+
+
+def lengkapi_pokja(*, tim):
+    ada = set(tim.pokja.values_list("area", flat=True))
+    Pokja.objects.bulk_create([Pokja(tim=tim, area=a) for a in Area.values if a not in ada])
+
+
+@transaction.atomic
+def tetapkan_anggota(*, tim, user, peran, pokja=None):
+    """Give ``user`` the role ``peran`` in ``tim`` (in ``pokja`` for pokja-bound roles).
+
+    Validates like the admin form does, so a wrong combination raises ValidationError
+    with an Indonesian message instead of an IntegrityError.
+    """
+    anggota = Anggota(
+        tim=tim, user=user, peran=peran, pokja=pokja if peran in PERAN_POKJA else None
+    )
+    anggota.full_clean(validate_constraints=False)
+    lookup = {"tim": tim, "user": user, "peran": peran, "pokja": anggota.pokja}
+    existing = Anggota.objects.filter(**lookup).first()
+    if existing:
+        return existing
+    anggota.save()
+    return anggota
