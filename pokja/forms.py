@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
+from django.db import transaction
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,3 +57,22 @@ class MasukForm(AuthenticationForm):
                     cache.incr(k)
                 except ValueError:  # expired between add and incr
                     cache.set(k, 1, timeout=settings.LOGIN_JEDA_DETIK)
+
+
+class LupaSandiForm(PasswordResetForm):
+    """Password reset whose e-mail is sent by a Celery worker, not in the web request."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .tasks import kirim_email
+
+        subjek = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        isi = loader.render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: kirim_email.delay(subjek, isi, [to_email]))

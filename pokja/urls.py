@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .forms import LupaSandiForm
 
 urlpatterns = [
     path("", views.beranda, name="beranda"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path(
         "lupa-sandi/",
         auth_views.PasswordResetView.as_view(
+            form_class=LupaSandiForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),

@@ -1,0 +1,98 @@
+"""Shared fixtures: the LKE instrument, a team with one persona per role, an outsider.
+
+Personas (all with password ``factories.SANDI``): ``kepala``, ``ketua``, ``sekretaris``,
+``kasubbag``, ``koordinator1``/``anggota1`` (Pokja I), ``sekpokja2`` (sekretaris Pokja II),
+``anggota2`` (Pokja II) and ``luar`` (coordinator in another satker's team).
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+from eviden.instrumen import baca_berkas, muat_instrumen
+from eviden.services import siapkan_tim
+from pokja.models import Peran, Satker
+from pokja.services import tetapkan_anggota
+
+from .factories import SatkerFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium; Playwright's own browser download is not available here.
+    return {
+        **browser_type_launch_args,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _hasher_cepat(settings):
+    # Hashing with the production hasher costs ~0.3 s per user; tests do not need that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def instrumen(db):
+    return muat_instrumen(data=baca_berkas(settings.INSTRUMEN_DEFAULT)).instrumen
+
+
+PERSONA = {
+    "kepala": (Peran.KEPALA_KANTOR, None),
+    "ketua": (Peran.KETUA_TIM, None),
+    "sekretaris": (Peran.SEKRETARIS_TIM, None),
+    "kasubbag": (Peran.KASUBBAG_TU, None),
+    "koordinator1": (Peran.KOORDINATOR_POKJA, 1),
+    "anggota1": (Peran.ANGGOTA_POKJA, 1),
+    "sekpokja2": (Peran.SEKRETARIS_POKJA, 2),
+    "anggota2": (Peran.ANGGOTA_POKJA, 2),
+}
+
+
+@dataclass
+class Dunia:
+    tim: object
+    tim_luar: object
+    user: dict
+
+    def pokja(self, area):
+        return self.tim.pokja.get(area=area)
+
+
+@pytest.fixture
+def dunia(instrumen):
+    """A Kankemenag team with one persona per role, and an outsider in another team."""
+    kanwil = SatkerFactory(kode="KANWIL-UJI", nama="Kanwil Uji", jenis=Satker.Jenis.KANWIL)
+    satker = SatkerFactory(kode="KANKEMENAG-UJI", nama="Kankemenag Kota Uji", induk=kanwil)
+    lain = SatkerFactory(kode="KANKEMENAG-LAIN", nama="Kankemenag Kabupaten Lain", induk=kanwil)
+    tim = siapkan_tim(satker=satker, tahun=2026, target_predikat="WBK", instrumen=instrumen)
+    tim_luar = siapkan_tim(satker=lain, tahun=2026, target_predikat="WBK", instrumen=instrumen)
+    users = {}
+    for username, (peran, area) in PERSONA.items():
+        users[username] = UserFactory(username=username)
+        pokja = tim.pokja.get(area=area) if area else None
+        tetapkan_anggota(tim=tim, user=users[username], peran=peran, pokja=pokja)
+    users["luar"] = UserFactory(username="luar")
+    tetapkan_anggota(
+        tim=tim_luar, user=users["luar"], peran=Peran.KOORDINATOR_POKJA, pokja=tim_luar.pokja.get(area=1)
+    )
+    return Dunia(tim=tim, tim_luar=tim_luar, user=users)

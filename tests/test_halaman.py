@@ -1,0 +1,146 @@
+"""Pages: login, Beranda, the Pokja page, languages, errors."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .factories import SANDI
+
+pytestmark = pytest.mark.django_db
+
+
+def masuk(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_login_page_is_in_indonesian(client):
+    r = client.get(reverse("masuk"))
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert '<html lang="id">' in html
+    for teks in ("Masuk ke ZI Portal", "Nama pengguna atau NIP", "Kata sandi", "Lupa kata sandi?"):
+        assert teks in html
+
+
+def test_login_with_username_or_nip_and_a_clear_error_otherwise(client, dunia):
+    user = dunia.user["anggota1"]
+    user.nip = "198001012005011001"
+    user.save()
+    r = client.post(reverse("masuk"), {"username": "anggota1", "password": "salah"})
+    assert r.status_code == 200
+    assert "Nama pengguna/NIP atau kata sandi salah." in r.content.decode()
+    assert "_auth_user_id" not in client.session
+    r = client.post(reverse("masuk"), {"username": user.nip, "password": SANDI})
+    assert r.status_code == 302 and r.url == reverse("beranda")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_pages_need_login(client, dunia):
+    for url in (reverse("beranda"), reverse("pokja-soal", args=[dunia.pokja(1).pk])):
+        r = client.get(url)
+        assert r.status_code == 302 and r.url.startswith(reverse("masuk") + "?next=")
+
+
+def test_beranda_shows_the_teams_and_pokja_with_roles(client, dunia):
+    html = masuk(client, dunia.user["anggota1"]).get(reverse("beranda")).content.decode()
+    assert "Kankemenag Kota Uji" in html
+    assert "Tim ZI tahun 2026" in html
+    assert html.count('class="fw-semibold">Pokja ') == 6
+    # The user's own Pokja is marked with their role.
+    assert re.search(r"Pokja I Manajemen Perubahan</a>\s*<span[^>]*>Anggota Pokja</span>", html)
+    assert "Kankemenag Kabupaten Lain" not in html
+
+    html = masuk(client, dunia.user["ketua"]).get(reverse("beranda")).content.decode()
+    assert "peran Anda: <strong>Ketua Tim</strong>" in html
+
+
+def test_navigation_depends_on_the_role(client, dunia):
+    html = masuk(client, dunia.user["anggota1"]).get(reverse("beranda")).content.decode()
+    assert 'data-menu="pokja-saya"' in html and 'data-menu="semua-pokja"' not in html
+    html = masuk(client, dunia.user["kasubbag"]).get(reverse("beranda")).content.decode()
+    assert 'data-menu="semua-pokja"' in html and 'data-menu="pokja-saya"' not in html
+    assert ">Admin<" not in html
+
+
+def test_a_user_without_a_team_is_told_what_to_do(client, django_user_model):
+    user = django_user_model.objects.create_user("baru", nama_lengkap="Pegawai Baru")
+    html = masuk(client, user).get(reverse("beranda")).content.decode()
+    assert "Anda belum terdaftar sebagai anggota Tim ZI mana pun." in html
+
+
+def test_pokja_page_lists_its_soal_with_criteria_and_guidance(client, dunia):
+    html = masuk(client, dunia.user["anggota1"]).get(
+        reverse("pokja-soal", args=[dunia.pokja(1).pk])
+    ).content.decode()
+    assert "<h1 class=\"h3\">Pokja I Manajemen Perubahan</h1>" in html
+    # Pemenuhan (12 soal) and reform (2 % items from 4 Jumlah inputs + 2) of area I.
+    assert html.count("data-soal=") == 16
+    assert "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas" in html
+    assert "Jika dengan prosedur/mekanisme yang jelas dan mewakili seluruh unsur" in html
+    assert "SK Tim Kerja Pembangunan ZI menuju WBK/WBBM" in html  # evidence guidance
+    assert "Agen perubahan telah membuat perubahan yang konkret" in html
+    assert "Jumlah Agen Perubahan" in html  # Jumlah input shown under its % item
+    assert "bagi(perubahan, agen, 0)" in html
+    # Decimal comma in the UI: sub-area weight 0.5 and multiplier 0.67.
+    assert "bobot 0,5" in html and "B · 0,67" in html
+    # Nothing of other areas.
+    assert "Sistem Pemerintahan Berbasis Elektronik" not in html
+    assert "Nilai Survey Persepsi Korupsi" not in html
+
+
+@pytest.mark.parametrize("persona", ["kepala", "ketua", "kasubbag", "koordinator1", "anggota2"])
+def test_every_team_member_may_read_every_pokja_page(client, dunia, persona):
+    r = masuk(client, dunia.user[persona]).get(reverse("pokja-soal", args=[dunia.pokja(5).pk]))
+    assert r.status_code == 200
+    assert "Penguatan Pengawasan" in r.content.decode()
+
+
+def test_outsider_gets_404_on_every_pokja_page_of_the_team(client, dunia):
+    masuk(client, dunia.user["luar"])
+    for pokja in dunia.tim.pokja.all():
+        r = client.get(reverse("pokja-soal", args=[pokja.pk]))
+        assert r.status_code == 404
+        assert "Halaman tidak ditemukan" in r.content.decode()
+    own = dunia.tim_luar.pokja.get(area=1)
+    assert client.get(reverse("pokja-soal", args=[own.pk])).status_code == 200
+
+
+def test_pokja_page_query_count_does_not_grow_with_the_number_of_soal(
+    client, dunia, django_assert_num_queries
+):
+    masuk(client, dunia.user["ketua"])
+    # session, user, pokja, access, worksheet, nodes, soal, formula inputs, 2 for the menu
+    jumlah = 10
+    for area in (1, 5):  # 16 vs 25 soal on the page
+        url = reverse("pokja-soal", args=[dunia.pokja(area).pk])
+        with django_assert_num_queries(jumlah):
+            r = client.get(url)
+        assert r.status_code == 200
+
+
+def test_beranda_query_count_is_bounded(client, dunia, django_assert_num_queries):
+    masuk(client, dunia.user["anggota1"])
+    # session, user, memberships, the teams' Pokja, the menu's memberships
+    with django_assert_num_queries(5):
+        client.get(reverse("beranda"))
+
+
+def test_english_is_available(client, dunia):
+    masuk(client, dunia.user["anggota1"])
+    r = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert r.status_code == 302
+    html = client.get(reverse("beranda")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Welcome, " in html and "My Pokja" in html
+    html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
+    assert "Evidence guidance" in html
+
+
+def test_team_without_worksheet_is_explained(client, dunia):
+    dunia.tim.lembar_kerja.delete()
+    html = masuk(client, dunia.user["anggota1"]).get(
+        reverse("pokja-soal", args=[dunia.pokja(1).pk])
+    ).content.decode()
+    assert "Tim ini belum memilih instrumen LKE." in html

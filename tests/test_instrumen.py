@@ -1,0 +1,200 @@
+"""Loading the LKE instrument: the 2026 bank, every weight, idempotence, refusals."""
+
+import copy
+import json
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from eviden.instrumen import InstrumenTidakSah, baca_berkas, muat_instrumen
+from eviden.models import AmbangPredikat, Instrumen, JenisJawaban, Node, Soal, SoalMasukan
+
+pytestmark = pytest.mark.django_db
+
+# PermenPANRB 90/2021 Tabel 3 (area weights) and Lampiran III (sub-indicator weights).
+BOBOT_AREA = {1: 8, 2: 7, 3: 10, 4: 10, 5: 15, 6: 10}
+BOBOT_SUB_AREA_PEMENUHAN_1 = [Decimal("0.5"), Decimal("1"), Decimal("1"), Decimal("1.5")]
+
+
+@pytest.fixture
+def data():
+    return baca_berkas(settings.INSTRUMEN_DEFAULT)
+
+
+def test_it_loads_the_127_soal_of_the_2026_bank_with_derived_percent_items(instrumen):
+    soal = Soal.objects.filter(instrumen=instrumen)
+    assert soal.exclude(nomor_bank=None).count() == 127
+    assert sorted(soal.exclude(nomor_bank=None).values_list("nomor_bank", flat=True)) == list(
+        range(1, 128)
+    )
+    assert soal.filter(jenis=JenisJawaban.JUMLAH).count() == 22
+    persen = soal.filter(jenis=JenisJawaban.PERSEN)
+    assert persen.count() == 8
+    assert not persen.exclude(nomor_bank=None).exists()
+    # Every Jumlah input feeds exactly one % item, and each % item uses only Jumlah inputs.
+    masukan = SoalMasukan.objects.filter(soal__instrumen=instrumen)
+    assert masukan.count() == 22
+    assert set(masukan.values_list("masukan__jenis", flat=True)) == {JenisJawaban.JUMLAH}
+    assert masukan.values("masukan").distinct().count() == 22
+
+
+def test_weights_match_the_regulation(instrumen):
+    nodes = Node.objects.filter(instrumen=instrumen)
+    komponen = {n.nama: n.bobot for n in nodes.filter(level=Node.Level.KOMPONEN)}
+    assert komponen == {"Pengungkit": 60, "Hasil": 40}
+    sub = {n.kode: n.bobot for n in nodes.filter(level=Node.Level.SUB_KOMPONEN)}
+    assert sub == {"A.I": 30, "A.II": 30, "B.I": Decimal("22.5"), "B.II": Decimal("17.5")}
+    for area, bobot in BOBOT_AREA.items():
+        parts = nodes.filter(level=Node.Level.AREA, area_pokja=area)
+        assert [p.kode[:4] for p in parts.order_by("kode")] == ["A.I.", "A.II"]
+        assert sum(p.bobot for p in parts) == bobot
+        # Pemenuhan and reform each carry half the area weight.
+        assert {p.bobot for p in parts} == {Decimal(bobot) / 2}
+    sub_area_1 = nodes.filter(induk__kode="A.I.1").order_by("urutan")
+    assert [n.bobot for n in sub_area_1] == BOBOT_SUB_AREA_PEMENUHAN_1
+    # Every node with children carries exactly the sum of its children.
+    for node in nodes:
+        anak = list(node.anak.all())
+        if anak:
+            assert sum(a.bobot for a in anak) == node.bobot, node.kode
+    # Hasil soal carry their own weights: IPAK 17.5 + capaian kinerja 5, IPKP 17.5.
+    hasil = dict(
+        Soal.objects.filter(instrumen=instrumen, bobot__isnull=False).values_list("nomor_bank", "bobot")
+    )
+    assert hasil == {125: Decimal("17.5"), 126: Decimal("5"), 127: Decimal("17.5")}
+    assert instrumen.bobot_area == {str(k): str(v) for k, v in BOBOT_AREA.items()}
+
+
+def test_thresholds_are_data_of_the_instrument(instrumen):
+    wbk = AmbangPredikat.objects.get(instrumen=instrumen, predikat="WBK")
+    wbbm = AmbangPredikat.objects.get(instrumen=instrumen, predikat="WBBM")
+    assert (wbk.total, wbk.pengungkit, wbk.persen_area) == (75, 40, 60)
+    assert (wbk.ipak, wbk.capaian_kinerja, wbk.birokrasi_bersih, wbk.pelayanan_prima) == (
+        Decimal("15.75"), Decimal("2.5"), Decimal("18.25"), Decimal("14"),
+    )
+    assert (wbbm.total, wbbm.pengungkit, wbbm.persen_area) == (85, 48, 75)
+    assert (wbbm.capaian_kinerja, wbbm.birokrasi_bersih, wbbm.pelayanan_prima) == (
+        Decimal("3.75"), Decimal("19.5"), Decimal("15.75"),
+    )
+    assert wbbm.syarat_predikat == "WBK"
+
+
+def test_answer_types_carry_their_multipliers(instrumen):
+    harapan = {
+        JenisJawaban.YA_TIDAK: ["1", "0"],
+        JenisJawaban.ABC: ["1", "0.5", "0"],
+        JenisJawaban.ABCD: ["1", "0.67", "0.33", "0"],
+        JenisJawaban.ABCDE: ["1", "0.75", "0.5", "0.25", "0"],
+    }
+    for jenis, nilai in harapan.items():
+        for soal in Soal.objects.filter(instrumen=instrumen, jenis=jenis):
+            assert [o["nilai"] for o in soal.opsi] == nilai, soal.kode
+    pengungkit = Soal.objects.filter(instrumen=instrumen, node__kode__startswith="A.")
+    tanpa_panduan = [
+        s.kode for s in pengungkit.exclude(jenis=JenisJawaban.JUMLAH) if not s.panduan_eviden
+    ]
+    assert tanpa_panduan == []
+
+
+def test_loading_twice_changes_nothing(instrumen, data, django_assert_max_num_queries):
+    sebelum = {
+        "instrumen": list(Instrumen.objects.values()),
+        "node": list(Node.objects.order_by("pk").values()),
+        "soal": list(Soal.objects.order_by("pk").values()),
+        "masukan": list(SoalMasukan.objects.order_by("pk").values()),
+    }
+    # Same content: SAVEPOINT, one SELECT ... FOR UPDATE, RELEASE; no write at all.
+    with django_assert_max_num_queries(3):
+        hasil = muat_instrumen(data=data)
+    assert hasil.berubah is False
+    sesudah = {
+        "instrumen": list(Instrumen.objects.values()),
+        "node": list(Node.objects.order_by("pk").values()),
+        "soal": list(Soal.objects.order_by("pk").values()),
+        "masukan": list(SoalMasukan.objects.order_by("pk").values()),
+    }
+    assert sesudah == sebelum
+
+
+def test_a_changed_file_updates_rows_in_place(instrumen, data):
+    soal = Soal.objects.get(instrumen=instrumen, nomor_bank=1)
+    ubah = copy.deepcopy(data)
+    sub_area = ubah["nodes"][0]["children"][0]["children"][0]["children"][0]
+    sub_area["soal"][0]["teks"] = "Unit kerja telah membentuk tim ZI (revisi)"
+    assert muat_instrumen(data=ubah).berubah is True
+    soal_baru = Soal.objects.get(instrumen=instrumen, nomor_bank=1)
+    assert soal_baru.pk == soal.pk
+    assert soal_baru.teks == "Unit kerja telah membentuk tim ZI (revisi)"
+    assert Soal.objects.filter(instrumen=instrumen).count() == 135
+
+
+def _node(data, kode):
+    tumpukan = list(data["nodes"])
+    while tumpukan:
+        n = tumpukan.pop()
+        if n["kode"] == kode:
+            return n
+        tumpukan.extend(n.get("children", []))
+    raise KeyError(kode)
+
+
+def test_a_file_whose_weights_do_not_add_up_is_refused_naming_the_node(data):
+    rusak = copy.deepcopy(data)
+    _node(rusak, "A.I.1.ii")["bobot"] = "1.25"  # Rencana Pembangunan ZI: 1 in the regulation
+    with pytest.raises(InstrumenTidakSah) as exc:
+        muat_instrumen(data=rusak)
+    pesan = str(exc.value)
+    assert "A.I.1 «Manajemen Perubahan»" in pesan
+    assert "bobot 4 tidak sama dengan jumlah bobot di bawahnya 4.25" in pesan
+    assert not Instrumen.objects.exists()  # nothing written
+
+
+def test_an_area_weight_that_breaks_the_regulation_is_refused(data):
+    rusak = copy.deepcopy(data)
+    rusak["area_pokja"][4]["bobot"] = "20"  # Penguatan Pengawasan is 15
+    with pytest.raises(InstrumenTidakSah, match="area Pokja 5 «Penguatan Pengawasan»: bobot 20"):
+        muat_instrumen(data=rusak)
+
+
+@pytest.mark.parametrize(
+    ("rusak", "pesan"),
+    [
+        (lambda d: _node(d, "B").update(bobot="45"),
+         "jumlah bobot komponen 105, seharusnya 100"),
+        (lambda d: _node(d, "A.I.1.i")["soal"][1]["opsi"].pop(), "soal A.I.1.i.2: abc perlu 3 opsi"),
+        (lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="__import__('os')"),
+         "soal A.II.1.i.3: fungsi tidak dikenal"),
+        (lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="perubahan / orang"),
+         "rumus memakai ['orang'] yang bukan masukannya"),
+        (lambda d: _node(d, "A.I.1.i")["soal"][0].update(jenis="esai"),
+         "soal A.I.1.i.1: jenis jawaban 'esai' tidak dikenal"),
+        (lambda d: _node(d, "A.I.1.i").update(soal=[]), "node A.I.1.i «Penyusunan Tim Kerja»"),
+    ],
+)
+def test_broken_files_are_refused_with_a_message(data, rusak, pesan):
+    data = copy.deepcopy(data)
+    rusak(data)
+    with pytest.raises(InstrumenTidakSah) as exc:
+        muat_instrumen(data=data)
+    assert pesan in str(exc.value)
+    assert not Soal.objects.exists()
+
+
+def test_command_loads_and_reports_no_change_the_second_time(tmp_path, data):
+    call_command("muat_instrumen")
+    assert Soal.objects.count() == 135
+    from io import StringIO
+
+    out = StringIO()
+    call_command("muat_instrumen", stdout=out)
+    assert "tidak berubah" in out.getvalue()
+    rusak = copy.deepcopy(data)
+    rusak["kode"] = "LKE-RUSAK"
+    _node(rusak, "A.I.5")["bobot"] = "7"
+    berkas = tmp_path / "rusak.json"
+    berkas.write_text(json.dumps(rusak), encoding="utf-8")
+    with pytest.raises(CommandError, match="node A.I.5 «Penguatan Pengawasan»"):
+        call_command("muat_instrumen", str(berkas))
+    assert not Instrumen.objects.filter(kode="LKE-RUSAK").exists()
