@@ -51,6 +51,16 @@ def _hasher_cepat(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _cache_bersih():
+    # Login throttling counts live in the cache (Redis under `make test`); start clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def instrumen(db):
     return muat_instrumen(data=baca_berkas(settings.INSTRUMEN_DEFAULT)).instrumen
@@ -93,6 +103,9 @@ def dunia(instrumen):
         tetapkan_anggota(tim=tim, user=users[username], peran=peran, pokja=pokja)
     users["luar"] = UserFactory(username="luar")
     tetapkan_anggota(
-        tim=tim_luar, user=users["luar"], peran=Peran.KOORDINATOR_POKJA, pokja=tim_luar.pokja.get(area=1)
+        tim=tim_luar,
+        user=users["luar"],
+        peran=Peran.KOORDINATOR_POKJA,
+        pokja=tim_luar.pokja.get(area=1),
     )
     return Dunia(tim=tim, tim_luar=tim_luar, user=users)

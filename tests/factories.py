@@ -15,6 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"pengguna{n}")
     nama_lengkap = factory.Faker("name", locale="id_ID")
     email = factory.LazyAttribute(lambda u: f"{u.username}@uji.zi-portal.test")
+
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or SANDI)

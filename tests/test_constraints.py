@@ -90,7 +90,9 @@ def test_one_koordinator_per_pokja(tim):
     )
 
 
-@pytest.mark.parametrize("peran", [Peran.KOORDINATOR_POKJA, Peran.SEKRETARIS_POKJA, Peran.ANGGOTA_POKJA])
+@pytest.mark.parametrize(
+    "peran", [Peran.KOORDINATOR_POKJA, Peran.SEKRETARIS_POKJA, Peran.ANGGOTA_POKJA]
+)
 def test_pokja_roles_need_a_pokja(tim, peran):
     _langgar(
         "pokja_anggota_peran_pokja_wajib_pokja",
@@ -154,12 +156,20 @@ def test_instrument_constraints(instrumen):
     _langgar(
         "eviden_node_kode_unik",
         lambda: Node.objects.create(
-            instrumen=instrumen, level="area", kode=node.kode, nama="x", urutan=1, bobot=1, area_pokja=1
+            instrumen=instrumen,
+            level="area",
+            kode=node.kode,
+            nama="x",
+            urutan=1,
+            bobot=1,
+            area_pokja=1,
         ),
     )
     _langgar(
         "eviden_node_area_wajib_area_pokja",
-        lambda: Node.objects.create(instrumen=instrumen, level="area", kode="Z", nama="x", urutan=1, bobot=1),
+        lambda: Node.objects.create(
+            instrumen=instrumen, level="area", kode="Z", nama="x", urutan=1, bobot=1
+        ),
     )
     _langgar(
         "eviden_node_area_pokja_1_sampai_6",
@@ -175,7 +185,12 @@ def test_instrument_constraints(instrumen):
     _langgar(
         "eviden_soal_nomor_bank_unik",
         lambda: Soal.objects.create(
-            instrumen=instrumen, node=soal.node, kode="Z.1", nomor_bank=soal.nomor_bank,
-            urutan=99, jenis="abc", teks="x",
+            instrumen=instrumen,
+            node=soal.node,
+            kode="Z.1",
+            nomor_bank=soal.nomor_bank,
+            urutan=99,
+            jenis="abc",
+            teks="x",
         ),
     )

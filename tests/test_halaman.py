@@ -71,10 +71,12 @@ def test_a_user_without_a_team_is_told_what_to_do(client, django_user_model):
 
 
 def test_pokja_page_lists_its_soal_with_criteria_and_guidance(client, dunia):
-    html = masuk(client, dunia.user["anggota1"]).get(
-        reverse("pokja-soal", args=[dunia.pokja(1).pk])
-    ).content.decode()
-    assert "<h1 class=\"h3\">Pokja I Manajemen Perubahan</h1>" in html
+    html = (
+        masuk(client, dunia.user["anggota1"])
+        .get(reverse("pokja-soal", args=[dunia.pokja(1).pk]))
+        .content.decode()
+    )
+    assert '<h1 class="h3">Pokja I Manajemen Perubahan</h1>' in html
     # Pemenuhan (12 soal) and reform (2 % items from 4 Jumlah inputs + 2) of area I.
     assert html.count("data-soal=") == 16
     assert "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas" in html
@@ -140,7 +142,9 @@ def test_english_is_available(client, dunia):
 
 def test_team_without_worksheet_is_explained(client, dunia):
     dunia.tim.lembar_kerja.delete()
-    html = masuk(client, dunia.user["anggota1"]).get(
-        reverse("pokja-soal", args=[dunia.pokja(1).pk])
-    ).content.decode()
+    html = (
+        masuk(client, dunia.user["anggota1"])
+        .get(reverse("pokja-soal", args=[dunia.pokja(1).pk]))
+        .content.decode()
+    )
     assert "Tim ini belum memilih instrumen LKE." in html

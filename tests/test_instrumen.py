@@ -61,7 +61,9 @@ def test_weights_match_the_regulation(instrumen):
             assert sum(a.bobot for a in anak) == node.bobot, node.kode
     # Hasil soal carry their own weights: IPAK 17.5 + capaian kinerja 5, IPKP 17.5.
     hasil = dict(
-        Soal.objects.filter(instrumen=instrumen, bobot__isnull=False).values_list("nomor_bank", "bobot")
+        Soal.objects.filter(instrumen=instrumen, bobot__isnull=False).values_list(
+            "nomor_bank", "bobot"
+        )
     )
     assert hasil == {125: Decimal("17.5"), 126: Decimal("5"), 127: Decimal("17.5")}
     assert instrumen.bobot_area == {str(k): str(v) for k, v in BOBOT_AREA.items()}
@@ -72,11 +74,16 @@ def test_thresholds_are_data_of_the_instrument(instrumen):
     wbbm = AmbangPredikat.objects.get(instrumen=instrumen, predikat="WBBM")
     assert (wbk.total, wbk.pengungkit, wbk.persen_area) == (75, 40, 60)
     assert (wbk.ipak, wbk.capaian_kinerja, wbk.birokrasi_bersih, wbk.pelayanan_prima) == (
-        Decimal("15.75"), Decimal("2.5"), Decimal("18.25"), Decimal("14"),
+        Decimal("15.75"),
+        Decimal("2.5"),
+        Decimal("18.25"),
+        Decimal("14"),
     )
     assert (wbbm.total, wbbm.pengungkit, wbbm.persen_area) == (85, 48, 75)
     assert (wbbm.capaian_kinerja, wbbm.birokrasi_bersih, wbbm.pelayanan_prima) == (
-        Decimal("3.75"), Decimal("19.5"), Decimal("15.75"),
+        Decimal("3.75"),
+        Decimal("19.5"),
+        Decimal("15.75"),
     )
     assert wbbm.syarat_predikat == "WBK"
 
@@ -161,15 +168,23 @@ def test_an_area_weight_that_breaks_the_regulation_is_refused(data):
 @pytest.mark.parametrize(
     ("rusak", "pesan"),
     [
-        (lambda d: _node(d, "B").update(bobot="45"),
-         "jumlah bobot komponen 105, seharusnya 100"),
-        (lambda d: _node(d, "A.I.1.i")["soal"][1]["opsi"].pop(), "soal A.I.1.i.2: abc perlu 3 opsi"),
-        (lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="__import__('os')"),
-         "soal A.II.1.i.3: fungsi tidak dikenal"),
-        (lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="perubahan / orang"),
-         "rumus memakai ['orang'] yang bukan masukannya"),
-        (lambda d: _node(d, "A.I.1.i")["soal"][0].update(jenis="esai"),
-         "soal A.I.1.i.1: jenis jawaban 'esai' tidak dikenal"),
+        (lambda d: _node(d, "B").update(bobot="45"), "jumlah bobot komponen 105, seharusnya 100"),
+        (
+            lambda d: _node(d, "A.I.1.i")["soal"][1]["opsi"].pop(),
+            "soal A.I.1.i.2: abc perlu 3 opsi",
+        ),
+        (
+            lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="__import__('os')"),
+            "soal A.II.1.i.3: fungsi tidak dikenal",
+        ),
+        (
+            lambda d: _node(d, "A.II.1.i")["soal"][2].update(rumus="perubahan / orang"),
+            "rumus memakai ['orang'] yang bukan masukannya",
+        ),
+        (
+            lambda d: _node(d, "A.I.1.i")["soal"][0].update(jenis="esai"),
+            "soal A.I.1.i.1: jenis jawaban 'esai' tidak dikenal",
+        ),
         (lambda d: _node(d, "A.I.1.i").update(soal=[]), "node A.I.1.i «Penyusunan Tim Kerja»"),
     ],
 )

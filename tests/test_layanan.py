@@ -1,0 +1,131 @@
+"""Behaviour that depends on the real services `make test` starts: PostgreSQL, Redis, Celery.
+
+Outside `make test` (no REDIS_URL) these tests are skipped, except under CI=true, where a
+missing service is an error: CI must never pass by skipping them.
+"""
+
+import os
+import re
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.cache import cache, caches
+from django.db import connection
+from django.urls import reverse
+
+from .factories import SANDI
+
+pytestmark = pytest.mark.layanan
+
+
+@pytest.fixture(autouse=True)
+def layanan_nyata():
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
+        pytest.skip("butuh PostgreSQL/Redis dari `make test`")
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_postgresql_and_redis():
+    assert connection.vendor == "postgresql"
+    assert type(caches["default"]).__name__ == "RedisCache"
+
+
+@pytest.mark.django_db
+def test_login_throttling_is_shared_through_redis(client, dunia, settings):
+    settings.LOGIN_MAX_GAGAL = 3
+    for _ in range(3):
+        r = client.post(reverse("masuk"), {"username": "anggota1", "password": "salah"})
+        assert "kata sandi salah" in r.content.decode()
+    # The counter lives in Redis, visible to every web process.
+    assert cache.get("login-gagal:user:anggota1") == 3
+    r = client.post(reverse("masuk"), {"username": "anggota1", "password": SANDI})
+    html = r.content.decode()
+    assert "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit." in html
+    assert "_auth_user_id" not in client.session
+    # Another account from another address is not affected.
+    r = client.post(
+        reverse("masuk"), {"username": "ketua", "password": SANDI}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert r.status_code == 302
+
+
+class _Kotak:
+    def __init__(self):
+        self.surat = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        self.surat.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kotak = _Kotak()
+    ctl = Controller(kotak, hostname="127.0.0.1", port=port)
+    ctl.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield kotak
+    ctl.stop()
+
+
+@pytest.fixture(scope="module")
+def celery_worker_nyata():
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("butuh Redis")
+    from celery.contrib.testing.worker import start_worker
+
+    from zi_portal.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING") as w:
+        yield w
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_is_sent_by_the_worker_over_smtp(
+    client, dunia, smtp, celery_worker_nyata, django_capture_on_commit_callbacks
+):
+    user = dunia.user["anggota1"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        r = client.post(reverse("password_reset"), {"email": user.email})
+    assert r.status_code == 302 and r.url == reverse("password_reset_done")
+    assert len(callbacks) == 1  # the mail is queued only after the request's transaction
+    # Wait for the real worker to deliver through the real SMTP server.
+    for _ in range(100):
+        if smtp.surat:
+            break
+
+        time.sleep(0.1)
+    assert len(smtp.surat) == 1
+    surat = smtp.surat[0]
+    assert surat.rcpt_tos == [user.email]
+    isi = surat.content.decode()
+    assert "Atur ulang kata sandi ZI Portal" in isi
+    tautan = re.search(r"http://testserver(/atur-sandi/[^/\s]+/[^/\s]+/)", isi)
+    assert tautan, isi
+    # The link works: set a new password and sign in with it.
+    r = client.get(tautan.group(1), follow=True)
+    assert "Atur kata sandi baru" in r.content.decode()
+    r = client.post(
+        r.redirect_chain[-1][0],
+        {"new_password1": "Zona-Integritas-77", "new_password2": "Zona-Integritas-77"},
+    )
+    assert r.status_code == 302
+    client.logout()
+    assert client.login(username="anggota1", password="Zona-Integritas-77")
+
+
+@pytest.mark.django_db
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, dunia, smtp):
+    r = client.post(reverse("password_reset"), {"email": "tidak-ada@contoh.test"})
+    assert r.status_code == 302 and r.url == reverse("password_reset_done")
+    assert smtp.surat == []
