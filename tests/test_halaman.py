@@ -148,3 +148,11 @@ def test_team_without_worksheet_is_explained(client, dunia):
         .content.decode()
     )
     assert "Tim ini belum memilih instrumen LKE." in html
+
+
+def test_indonesian_is_shown_even_to_english_language_browsers(client):
+    r = client.get(reverse("masuk"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke ZI Portal" in r.content.decode()
+    client.cookies["django_language"] = "en"
+    r = client.get(reverse("masuk"), HTTP_ACCEPT_LANGUAGE="id")
+    assert "Sign in to ZI Portal" in r.content.decode()
