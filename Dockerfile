@@ -1,0 +1,23 @@
+# Production-like image for web (gunicorn), Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 portal \
+    && install -d -o portal -g portal /data
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY --chown=portal:portal . .
+# Static files are collected at build time (whitenoise serves them); the build needs a
+# throwaway key only.
+RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATA_DIR=/app/var \
+    python manage.py collectstatic --noinput \
+    && chown -R portal:portal /app/var
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "zi_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
