@@ -110,7 +110,9 @@ def test_make_run_serves_the_portal_with_demo_data(portal):
     anggota = Peramban(dasar)
     status, html = anggota.masuk("anggota1", "demo-zi-2026")
     assert status == 200 and "Selamat datang, Ahmad Zainuddin" in html
-    pokja_i = re.search(r'href="(/pokja/\d+/)" class="fw-semibold">Pokja I Manajemen', html).group(1)
+    pokja_i = re.search(r'href="(/pokja/\d+/)" class="fw-semibold">Pokja I Manajemen', html).group(
+        1
+    )
     status, html = anggota.get(pokja_i)
     assert status == 200
     assert html.count("data-soal=") == 16
