@@ -53,29 +53,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         instrumen = muat_instrumen(data=baca_berkas(settings.INSTRUMEN_DEFAULT)).instrumen
 
-        kanwil, _ = Satker.objects.update_or_create(
-            kode="KANWIL-JATENG",
-            defaults={
-                "nama": "Kantor Wilayah Kementerian Agama Provinsi Jawa Tengah",
-                "jenis": Satker.Jenis.KANWIL,
-                "induk": None,
-            },
+        kanwil = self._satker(
+            "KANWIL-JATENG",
+            "Kantor Wilayah Kementerian Agama Provinsi Jawa Tengah",
+            Satker.Jenis.KANWIL,
         )
-        semarang, _ = Satker.objects.update_or_create(
-            kode="KANKEMENAG-KOTA-SEMARANG",
-            defaults={
-                "nama": "Kantor Kementerian Agama Kota Semarang",
-                "jenis": Satker.Jenis.KANKEMENAG,
-                "induk": kanwil,
-            },
+        semarang = self._satker(
+            "KANKEMENAG-KOTA-SEMARANG", "Kantor Kementerian Agama Kota Semarang", induk=kanwil
         )
-        demak, _ = Satker.objects.update_or_create(
-            kode="KANKEMENAG-KAB-DEMAK",
-            defaults={
-                "nama": "Kantor Kementerian Agama Kabupaten Demak",
-                "jenis": Satker.Jenis.KANKEMENAG,
-                "induk": kanwil,
-            },
+        demak = self._satker(
+            "KANKEMENAG-KAB-DEMAK", "Kantor Kementerian Agama Kabupaten Demak", induk=kanwil
         )
         tim = siapkan_tim(
             satker=semarang, tahun=TAHUN, target_predikat=Predikat.WBK, instrumen=instrumen
@@ -102,6 +89,12 @@ class Command(BaseCommand):
         for username, peran_label, pokja_label, satker in baris:
             keterangan = f"{peran_label}, {pokja_label}" if pokja_label else peran_label
             self.stdout.write(f"  {username.ljust(lebar)}  {keterangan} — {satker}")
+
+    def _satker(self, kode, nama, jenis=Satker.Jenis.KANKEMENAG, induk=None):
+        satker, _ = Satker.objects.update_or_create(
+            kode=kode, defaults={"nama": nama, "jenis": jenis, "induk": induk}
+        )
+        return satker
 
     def _akun(self, username, nama, urut):
         User = get_user_model()
