@@ -88,3 +88,17 @@ def test_language_switch_to_english(page, live_server, dunia):
     expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
     expect(page.get_by_role("button", name="All Pokja")).to_be_visible()
     _foto(page, "06-beranda-en")
+
+
+def test_forgotten_password_pages_are_in_indonesian(page, live_server, dunia):
+    page.goto(live_server.url + reverse("masuk"))
+    page.get_by_role("link", name="Lupa kata sandi?").click()
+    expect(page.get_by_role("heading", name="Lupa kata sandi")).to_be_visible()
+    page.get_by_label("Email").fill(dunia.user["anggota1"].email)
+    _foto(page, "07-lupa-sandi")
+    page.get_by_role("button", name="Kirim tautan").click()
+    expect(page.get_by_role("heading", name="Periksa email Anda")).to_be_visible()
+    # A forged or expired link explains itself instead of failing.
+    page.goto(live_server.url + "/atur-sandi/MQ/tautan-palsu/")
+    expect(page.get_by_role("alert")).to_contain_text("Tautan ini tidak berlaku lagi")
+    _foto(page, "08-tautan-kedaluwarsa")

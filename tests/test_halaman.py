@@ -156,3 +156,17 @@ def test_indonesian_is_shown_even_to_english_language_browsers(client):
     client.cookies["django_language"] = "en"
     r = client.get(reverse("masuk"), HTTP_ACCEPT_LANGUAGE="id")
     assert "Sign in to ZI Portal" in r.content.decode()
+
+
+def test_the_committed_english_catalogue_is_compiled_from_the_po_file(tmp_path):
+    import gettext
+    import subprocess
+    from pathlib import Path
+
+    lokal = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES"
+    baru = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "-o", str(baru), str(lokal / "django.po")], check=True)
+    with open(lokal / "django.mo", "rb") as a, open(baru, "rb") as b:
+        assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
+            "run `make messages` and commit locale/en/LC_MESSAGES/django.mo"
+        )
