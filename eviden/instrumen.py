@@ -313,6 +313,13 @@ def _beda(lama, baru):
 
 
 def _simpan_soal(instrumen, soal_list, node_db):
+    # Each soal inherits the Pokja area of its area ancestor (node codes nest by prefix).
+    area_by_node = {}
+    for kode, node in node_db.items():
+        induk = node
+        while induk is not None and induk.area_pokja is None:
+            induk = node_db.get(induk.kode.rsplit(".", 1)[0]) if "." in induk.kode else None
+        area_by_node[kode] = induk.area_pokja if induk is not None else None
     baris = {}
     for s, node in soal_list:
         baris[s["kode"]] = {
@@ -328,6 +335,7 @@ def _simpan_soal(instrumen, soal_list, node_db):
             "rumus": s.get("rumus") or "",
             "penjelasan_rumus": s.get("penjelasan_rumus") or "",
             "excel_baris": s.get("excel_baris"),
+            "area_pokja": area_by_node.get(node["kode"]),
         }
     Soal.objects.filter(instrumen=instrumen).exclude(kode__in=baris.keys()).delete()
     return _buat_atau_ubah(Soal, instrumen, baris)

@@ -6,9 +6,11 @@ about it is hard-coded in Python. Answers, evidence, reviews and assignments wil
 ``LembarKerja`` (a Tim's worksheet) and ``Soal``.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pokja.models import Predikat, TimZI
 
@@ -157,6 +159,9 @@ class Soal(models.Model):
     rumus = models.CharField(_("rumus"), max_length=300, blank=True)
     penjelasan_rumus = models.TextField(_("penjelasan rumus"), blank=True)
     excel_baris = models.PositiveIntegerField(_("baris Excel LKE"), null=True, blank=True)
+    # The Pokja area (1..6) of the soal's area ancestor, copied by the loader so that a Pokja's
+    # soal are one indexed filter away; null for Hasil soal, which belong to no Pokja.
+    area_pokja = models.PositiveSmallIntegerField(_("area Pokja"), null=True, blank=True)
     masukan = models.ManyToManyField(
         "self",
         through="SoalMasukan",
@@ -239,3 +244,190 @@ class LembarKerja(models.Model):
 
     def __str__(self):
         return f"LKE {self.tim} ({self.instrumen.kode})"
+
+
+# --- Work on a worksheet: answers, work items, evidence ---------------------------------------
+
+
+class Jawaban(models.Model):
+    """A team's self-assessment answer to one soal (or one Jumlah input of a % soal).
+
+    ``versi`` is an optimistic lock: a save must name the version it started from, so two
+    people editing the same answer cannot silently overwrite each other.
+    """
+
+    lembar = models.ForeignKey(LembarKerja, on_delete=models.CASCADE, related_name="jawaban")
+    soal = models.ForeignKey(Soal, on_delete=models.PROTECT, related_name="+")
+    pilihan = models.CharField(_("pilihan"), max_length=8, blank=True)
+    angka = models.DecimalField(_("angka"), max_digits=14, decimal_places=4, null=True, blank=True)
+    penjelasan = models.TextField(_("penjelasan"), blank=True)
+    versi = models.PositiveIntegerField(_("versi"), default=1)
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    diubah_pada = models.DateTimeField(_("diubah pada"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["diubah_pada"])
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [
+            models.UniqueConstraint(fields=["lembar", "soal"], name="eviden_jawaban_satu_per_soal"),
+            models.CheckConstraint(
+                condition=Q(angka__isnull=True) | Q(angka__gte=0),
+                name="eviden_jawaban_angka_positif",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.soal.kode}: {self.pilihan or self.angka or ''}"
+
+
+class StatusButir(models.TextChoices):
+    DRAF = "draf", _("Draf")
+    DIAJUKAN = "diajukan", _("Menunggu reviu")
+    PERLU_PERBAIKAN = "perbaikan", _("Perlu perbaikan")
+    DISETUJUI = "disetujui", _("Disetujui")
+
+
+class Butir(models.Model):
+    """The work item of one soal in a team's worksheet: review status and assignment."""
+
+    lembar = models.ForeignKey(LembarKerja, on_delete=models.CASCADE, related_name="butir")
+    soal = models.ForeignKey(Soal, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusButir.choices, default=StatusButir.DRAF
+    )
+    catatan_reviu = models.TextField(_("catatan reviu"), blank=True)
+    ditugaskan_ke = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditugaskan ke"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tugas",
+    )
+    tenggat = models.DateField(_("tenggat"), null=True, blank=True)
+    diajukan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    diajukan_pada = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    direviu_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    direviu_pada = models.DateTimeField(_("direviu pada"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("butir LKE")
+        verbose_name_plural = _("butir LKE")
+        constraints = [
+            models.UniqueConstraint(fields=["lembar", "soal"], name="eviden_butir_satu_per_soal"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draf", "diajukan", "perbaikan", "disetujui"]),
+                name="eviden_butir_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="perbaikan") | ~Q(catatan_reviu=""),
+                name="eviden_butir_perbaikan_wajib_catatan",
+            ),
+        ]
+        indexes = [models.Index(fields=["ditugaskan_ke", "tenggat"], name="eviden_butir_tugas_idx")]
+
+    def __str__(self):
+        return f"{self.soal.kode} ({self.get_status_display()})"
+
+
+class Dokumen(models.Model):
+    """An evidence document of a team (a file with versions, or a link). It may be attached
+    to several soal of the same worksheet without being uploaded again."""
+
+    lembar = models.ForeignKey(LembarKerja, on_delete=models.CASCADE, related_name="dokumen")
+    judul = models.CharField(_("judul"), max_length=200)
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    dibuat_pada = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dokumen eviden")
+        verbose_name_plural = _("dokumen eviden")
+        ordering = ["judul"]
+
+    def __str__(self):
+        return self.judul
+
+
+class VersiDokumen(models.Model):
+    """One immutable version of a document: a stored file (generated key) or a link."""
+
+    dokumen = models.ForeignKey(Dokumen, on_delete=models.PROTECT, related_name="versi")
+    nomor = models.PositiveIntegerField(_("nomor versi"))
+    kunci = models.CharField(_("kunci penyimpanan"), max_length=300, blank=True)
+    tautan = models.URLField(_("tautan"), max_length=1000, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    ukuran = models.BigIntegerField(_("ukuran (bita)"), default=0)
+    mime = models.CharField(_("jenis isi"), max_length=120, blank=True)
+    nama_asli = models.CharField(_("nama berkas asli"), max_length=200, blank=True)
+    diunggah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    diunggah_pada = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("versi dokumen")
+        verbose_name_plural = _("versi dokumen")
+        ordering = ["dokumen", "-nomor"]
+        constraints = [
+            models.UniqueConstraint(fields=["dokumen", "nomor"], name="eviden_versi_nomor_unik"),
+            models.UniqueConstraint(
+                fields=["kunci"], condition=~Q(kunci=""), name="eviden_versi_kunci_unik"
+            ),
+            models.CheckConstraint(
+                condition=(~Q(kunci="") & Q(tautan="") & ~Q(sha256="") & Q(ukuran__gt=0))
+                | (Q(kunci="") & ~Q(tautan="")),
+                name="eviden_versi_berkas_atau_tautan",
+            ),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="eviden_versi_sha256_idx")]
+
+    def __str__(self):
+        return f"{self.dokumen} v{self.nomor}"
+
+    @property
+    def adalah_tautan(self):
+        return bool(self.tautan)
+
+    @property
+    def pratinjau(self):
+        """PDF and images may open in the browser; anything else is downloaded."""
+        return self.mime == "application/pdf" or self.mime in ("image/jpeg", "image/png")
+
+
+class Eviden(models.Model):
+    """A document attached to a soal of a worksheet. Users archive it, never delete it."""
+
+    lembar = models.ForeignKey(LembarKerja, on_delete=models.CASCADE, related_name="eviden")
+    soal = models.ForeignKey(Soal, on_delete=models.PROTECT, related_name="+")
+    dokumen = models.ForeignKey(Dokumen, on_delete=models.PROTECT, related_name="lampiran")
+    dilampirkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    dilampirkan_pada = models.DateTimeField(_("dilampirkan pada"), auto_now_add=True)
+    diarsipkan = models.BooleanField(_("diarsipkan"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("eviden")
+        verbose_name_plural = _("eviden")
+        ordering = ["dilampirkan_pada", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lembar", "soal", "dokumen"], name="eviden_eviden_sekali_per_soal"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.soal.kode}: {self.dokumen}"

@@ -1,10 +1,36 @@
-"""Writes on the eviden side."""
+"""Writes on the eviden side: keyword-only, atomic, with the acting user recorded.
 
-from django.db import transaction
+Callers authorise first (``pokja.akses``); these functions enforce the data rules: the
+optimistic lock on answers, duplicate files, review transitions, who may be assigned.
+History rows (django-simple-history) record who changed what, before and after.
+"""
 
-from pokja.services import buat_tim
+import os
+import uuid
 
-from .models import LembarKerja
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pokja.models import PERAN_POKJA, Anggota
+from pokja.services import beri_notifikasi, buat_tim
+
+from .berkas import BerkasDitolak
+from .models import (
+    Butir,
+    Dokumen,
+    Eviden,
+    Jawaban,
+    LembarKerja,
+    StatusButir,
+    VersiDokumen,
+)
 
 
 @transaction.atomic
@@ -13,3 +39,266 @@ def siapkan_tim(*, satker, tahun, target_predikat, instrumen):
     tim = buat_tim(satker=satker, tahun=tahun, target_predikat=target_predikat)
     LembarKerja.objects.get_or_create(tim=tim, defaults={"instrumen": instrumen})
     return tim
+
+
+def _simpan(obj, user, **kwargs):
+    obj._history_user = user  # simple-history's documented hook
+    obj.save(**kwargs)
+    return obj
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+class KonflikJawaban(Exception):
+    """Someone saved the answer after the form was opened; ``tersimpan`` is their version."""
+
+    def __init__(self, tersimpan):
+        super().__init__("jawaban sudah berubah")
+        self.tersimpan = tersimpan
+
+
+@transaction.atomic
+def simpan_jawaban(
+    *, lembar, soal, user, versi, pilihan="", angka=None, penjelasan="", masukan=None
+):
+    """Save the answer to ``soal``; ``versi`` is the version the user started from (0 = new).
+
+    For a % soal, ``masukan`` maps each Jumlah input soal to its number; they are saved with
+    the % soal's answer under its lock. Raises ``KonflikJawaban`` when the stored version
+    moved on, so nothing is overwritten silently.
+    """
+    jawaban = Jawaban.objects.select_for_update().filter(lembar=lembar, soal=soal).first()
+    if (jawaban.versi if jawaban else 0) != versi:
+        raise KonflikJawaban(jawaban)
+    if jawaban is None:
+        jawaban = Jawaban(lembar=lembar, soal=soal, versi=1)
+    else:
+        jawaban.versi += 1
+    jawaban.pilihan, jawaban.angka, jawaban.penjelasan = pilihan, angka, penjelasan
+    jawaban.diubah_oleh = user
+    try:
+        with transaction.atomic():
+            _simpan(jawaban, user)
+    except IntegrityError as exc:  # two first saves at once: the other one won
+        raise KonflikJawaban(Jawaban.objects.get(lembar=lembar, soal=soal)) from exc
+    for soal_masukan, nilai in (masukan or {}).items():
+        baris = Jawaban.objects.select_for_update().filter(lembar=lembar, soal=soal_masukan).first()
+        if baris is None:
+            baris = Jawaban(lembar=lembar, soal=soal_masukan)
+        elif baris.angka == nilai:
+            continue
+        else:
+            baris.versi += 1
+        baris.angka, baris.diubah_oleh = nilai, user
+        _simpan(baris, user)
+    return jawaban
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+
+def _duplikat(lembar, soal, sha256):
+    return (
+        VersiDokumen.objects.filter(
+            sha256=sha256, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal=soal
+        )
+        .select_related("dokumen")
+        .first()
+    )
+
+
+def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
+    """Store a checked upload (``eviden.berkas.BerkasMasuk``) as evidence of ``soal``.
+
+    Without ``dokumen`` it becomes a new document attached to the soal; with ``dokumen`` it
+    is that document's next version (every earlier version stays). The same file already on
+    the soal is refused. The object goes to storage under a generated key; if anything
+    fails afterwards the stored object is removed again, so nothing is left behind.
+    """
+    kunci_tersimpan = None
+    try:
+        with transaction.atomic():
+            sama = _duplikat(lembar, soal, berkas.sha256)
+            if sama is not None:
+                raise BerkasDitolak(
+                    _("Berkas yang sama persis sudah ada pada soal ini: «%(judul)s» versi %(n)s.")
+                    % {"judul": sama.dokumen.judul, "n": sama.nomor}
+                )
+            if dokumen is None:
+                dokumen = _simpan(
+                    Dokumen(lembar=lembar, judul=judul or berkas.nama, dibuat_oleh=user), user
+                )
+                _simpan(
+                    Eviden(lembar=lembar, soal=soal, dokumen=dokumen, dilampirkan_oleh=user), user
+                )
+                nomor = 1
+            else:
+                dokumen = Dokumen.objects.select_for_update().get(pk=dokumen.pk)
+                nomor = (dokumen.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
+            kunci = f"eviden/{lembar.pk}/{uuid.uuid4().hex}{os.path.splitext(berkas.nama)[1]}"
+            with open(berkas.path, "rb") as f:
+                kunci_tersimpan = default_storage.save(kunci, File(f, name=kunci))
+            versi = VersiDokumen(
+                dokumen=dokumen,
+                nomor=nomor,
+                kunci=kunci_tersimpan,
+                sha256=berkas.sha256,
+                ukuran=berkas.ukuran,
+                mime=berkas.mime,
+                nama_asli=berkas.nama,
+                diunggah_oleh=user,
+            )
+            return _simpan(versi, user)
+    except BaseException:
+        if kunci_tersimpan:
+            default_storage.delete(kunci_tersimpan)
+        raise
+    finally:
+        berkas.buang()
+
+
+@transaction.atomic
+def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
+    """A link (e.g. a published web page or a shared folder) as evidence, or as a new
+    version of a link document."""
+    tautan = (tautan or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(tautan)
+    except ValidationError as exc:
+        raise BerkasDitolak(
+            _("Tautan harus alamat web lengkap yang diawali http:// atau https://.")
+        ) from exc
+    sudah = VersiDokumen.objects.filter(
+        tautan=tautan, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal=soal
+    ).first()
+    if sudah is not None:
+        raise BerkasDitolak(_("Tautan ini sudah ada pada soal ini."))
+    if dokumen is None:
+        dokumen = _simpan(
+            Dokumen(lembar=lembar, judul=judul or tautan[:200], dibuat_oleh=user), user
+        )
+        _simpan(Eviden(lembar=lembar, soal=soal, dokumen=dokumen, dilampirkan_oleh=user), user)
+        nomor = 1
+    else:
+        dokumen = Dokumen.objects.select_for_update().get(pk=dokumen.pk)
+        nomor = (dokumen.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
+    return _simpan(
+        VersiDokumen(dokumen=dokumen, nomor=nomor, tautan=tautan, diunggah_oleh=user), user
+    )
+
+
+@transaction.atomic
+def lampirkan_dokumen(*, lembar, soal, user, dokumen):
+    """Attach a document already in this worksheet to another soal, without re-uploading."""
+    if dokumen.lembar_id != lembar.pk:
+        raise BerkasDitolak(_("Dokumen itu bukan milik tim ini."))
+    ada = (
+        Eviden.objects.select_for_update().filter(lembar=lembar, soal=soal, dokumen=dokumen).first()
+    )
+    if ada is not None and not ada.diarsipkan:
+        raise BerkasDitolak(_("Dokumen ini sudah terlampir pada soal ini."))
+    if ada is not None:
+        ada.diarsipkan = False
+        return _simpan(ada, user)
+    return _simpan(Eviden(lembar=lembar, soal=soal, dokumen=dokumen, dilampirkan_oleh=user), user)
+
+
+@transaction.atomic
+def arsipkan_eviden(*, eviden, user, arsip=True):
+    """Archive (or restore) an attachment. Files and versions are never deleted."""
+    eviden = Eviden.objects.select_for_update().get(pk=eviden.pk)
+    if eviden.diarsipkan != arsip:
+        eviden.diarsipkan = arsip
+        _simpan(eviden, user)
+    return eviden
+
+
+# --- Review loop and assignments ----------------------------------------------------------
+
+
+def _butir(lembar, soal):
+    butir = Butir.objects.select_for_update().filter(lembar=lembar, soal=soal).first()
+    return butir or Butir(lembar=lembar, soal=soal)
+
+
+def _tautan_soal(lembar, soal, area):
+    pokja = lembar.tim.pokja.get(area=area)
+    return reverse("pokja-soal", args=[pokja.pk]) + f"#soal-{soal.kode}"
+
+
+@transaction.atomic
+def ajukan_reviu(*, lembar, soal, user):
+    """A member submits the soal's evidence for review by the Pokja coordinator."""
+    butir = _butir(lembar, soal)
+    if butir.status == StatusButir.DIAJUKAN:
+        raise ValidationError(_("Soal ini sudah diajukan dan sedang menunggu reviu."))
+    if not Eviden.objects.filter(lembar=lembar, soal=soal, diarsipkan=False).exists():
+        raise ValidationError(_("Belum ada eviden aktif pada soal ini; unggah eviden dulu."))
+    butir.status = StatusButir.DIAJUKAN
+    butir.catatan_reviu = ""
+    butir.diajukan_oleh, butir.diajukan_pada = user, timezone.now()
+    return _simpan(butir, user)
+
+
+@transaction.atomic
+def reviu(*, lembar, soal, user, setujui, catatan=""):
+    """The coordinator (or the chair) approves, or returns with a note ("perlu perbaikan")."""
+    butir = _butir(lembar, soal)
+    if butir.status != StatusButir.DIAJUKAN:
+        raise ValidationError(_("Hanya soal yang sedang diajukan yang dapat direviu."))
+    catatan = (catatan or "").strip()
+    if not setujui and not catatan:
+        raise ValidationError(
+            _("Tulis catatan perbaikan agar pengunggah tahu apa yang harus diubah.")
+        )
+    butir.status = StatusButir.DISETUJUI if setujui else StatusButir.PERLU_PERBAIKAN
+    butir.catatan_reviu = "" if setujui else catatan
+    butir.direviu_oleh, butir.direviu_pada = user, timezone.now()
+    _simpan(butir, user)
+    penerima = set(
+        VersiDokumen.objects.filter(
+            dokumen__lampiran__lembar=lembar,
+            dokumen__lampiran__soal=soal,
+            dokumen__lampiran__diarsipkan=False,
+        ).values_list("diunggah_oleh", flat=True)
+    )
+    penerima.add(butir.diajukan_oleh_id)
+    penerima -= {None, user.pk}
+    if setujui:
+        teks = _("Eviden soal %(kode)s disetujui oleh %(nama)s.")
+    else:
+        teks = _("Eviden soal %(kode)s perlu perbaikan: %(catatan)s")
+    beri_notifikasi(
+        user_ids=penerima,
+        teks=(teks % {"kode": soal.kode, "nama": user.get_full_name(), "catatan": catatan})[:300],
+        tautan=_tautan_soal(lembar, soal, soal.area_pokja),
+    )
+    return butir
+
+
+@transaction.atomic
+def tugaskan(*, lembar, soal, user, ditugaskan_ke, tenggat):
+    """Assign the soal to a member of its Pokja, with a due date (or clear the assignment)."""
+    if ditugaskan_ke is not None:
+        anggota_pokja = Anggota.objects.filter(
+            tim=lembar.tim,
+            user=ditugaskan_ke,
+            peran__in=PERAN_POKJA,
+            pokja__area=soal.area_pokja,
+        ).exists()
+        if not anggota_pokja:
+            raise ValidationError(_("Hanya anggota Pokja ini yang dapat ditugaskan."))
+    butir = _butir(lembar, soal)
+    butir.ditugaskan_ke, butir.tenggat = ditugaskan_ke, tenggat
+    _simpan(butir, user)
+    if ditugaskan_ke is not None and ditugaskan_ke.pk != user.pk:
+        teks = _("Anda ditugaskan menyiapkan eviden soal %(kode)s") % {"kode": soal.kode}
+        if tenggat:
+            teks += _(" paling lambat %(tgl)s") % {"tgl": tenggat.strftime("%d-%m-%Y")}
+        beri_notifikasi(
+            user_ids={ditugaskan_ke.pk},
+            teks=teks + ".",
+            tautan=_tautan_soal(lembar, soal, soal.area_pokja),
+        )
+    return butir

@@ -278,3 +278,28 @@ class Anggota(models.Model):
             raise ValidationError({"pokja": _("Peran ini wajib memilih Pokja.")})
         if self.peran in PERAN_TIM and self.pokja_id:
             raise ValidationError({"pokja": _("Peran tingkat tim tidak terikat pada Pokja.")})
+
+
+class Notifikasi(models.Model):
+    """An in-app message to a user (review results now; e-mail joins with reminders)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifikasi")
+    teks = models.CharField(_("teks"), max_length=300)
+    tautan = models.CharField(_("tautan"), max_length=300, blank=True)
+    dibuat_pada = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    dibaca_pada = models.DateTimeField(_("dibaca pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        ordering = ["-dibuat_pada", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=Q(dibaca_pada__isnull=True),
+                name="pokja_notif_belum_dibaca",
+            )
+        ]
+
+    def __str__(self):
+        return self.teks

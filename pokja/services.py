@@ -1,8 +1,9 @@
 """Every write to the WHO side goes through these keyword-only, atomic functions."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import PERAN_POKJA, Anggota, Area, Pokja, TimZI
+from .models import PERAN_POKJA, Anggota, Area, Notifikasi, Pokja, TimZI
 
 
 @transaction.atomic
@@ -40,3 +41,16 @@ def tetapkan_anggota(*, tim, user, peran, pokja=None):
         return existing
     anggota.save()
     return anggota
+
+
+def beri_notifikasi(*, user_ids, teks, tautan=""):
+    """Leave an in-app message for each of ``user_ids``."""
+    Notifikasi.objects.bulk_create(
+        Notifikasi(user_id=uid, teks=teks, tautan=tautan) for uid in sorted(set(user_ids) - {None})
+    )
+
+
+def tandai_dibaca(*, user):
+    return Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True).update(
+        dibaca_pada=timezone.now()
+    )

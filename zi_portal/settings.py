@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "simple_history",
     "pokja",
     "eviden",
     "penilaian",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -214,5 +216,10 @@ LOGGING = {
 }
 
 # --- ZI Portal ------------------------------------------------------------------------------
+# Largest evidence file accepted, in MB.
+EVIDEN_MAKS_MB = env.int("EVIDEN_MAKS_MB", default=50)
+# Where uploads are streamed before they are checked and moved to storage.
+EVIDEN_TEMP_DIR = DATA_DIR / "tmp"
+EVIDEN_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 # The LKE instrument file loaded by `manage.py muat_instrumen` when no path is given.
 INSTRUMEN_DEFAULT = BASE_DIR / "eviden" / "instrumen" / "lke-zi-2026.json"

@@ -1,0 +1,124 @@
+"""Forms of the evidence work. They validate only; views call services to write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import JENIS_PILIHAN, JenisJawaban
+
+
+class JawabanForm(forms.Form):
+    """The answer form of one soal, shaped by its answer type."""
+
+    versi = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    penjelasan = forms.CharField(
+        label=_("Penjelasan"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Jelaskan kondisi nyata dan sebutkan eviden yang mendukung jawaban."),
+    )
+
+    def __init__(self, *args, soal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.soal = soal
+        if soal.jenis in JENIS_PILIHAN:
+            self.fields["pilihan"] = forms.ChoiceField(
+                label=_("Jawaban"),
+                required=False,
+                choices=[("", _("— belum dijawab —"))]
+                + [(o["kode"], f"{o['kode']}. {o['label']}") for o in soal.opsi],
+                widget=forms.RadioSelect,
+            )
+        elif soal.jenis == JenisJawaban.NILAI_0_4:
+            self.fields["angka"] = forms.DecimalField(
+                label=_("Nilai (0–4)"),
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(4))],
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": "0", "max": "4", "class": "form-control"}
+                ),
+                localize=True,
+            )
+        elif soal.jenis == JenisJawaban.JUMLAH:
+            self.fields["angka"] = _bidang_jumlah(_("Jumlah"))
+        for masukan in getattr(soal, "daftar_input", []):
+            self.fields[f"masukan_{masukan.pk}"] = _bidang_jumlah(masukan.teks)
+        self.order_fields(
+            ["pilihan", "angka"] + [f for f in self.fields if f.startswith("masukan_")]
+        )
+
+    def nilai_masukan(self):
+        """``{input soal: number or None}`` from cleaned data (for % soal)."""
+        return {
+            m: self.cleaned_data.get(f"masukan_{m.pk}")
+            for m in getattr(self.soal, "daftar_input", [])
+        }
+
+    def angka_masukan(self):
+        """``{variable name: number}`` for evaluating the formula live."""
+        return {
+            m.nama_variabel: self.cleaned_data.get(f"masukan_{m.pk}")
+            for m in getattr(self.soal, "daftar_input", [])
+        }
+
+
+def _bidang_jumlah(label):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        widget=forms.NumberInput(
+            attrs={"min": "0", "step": "1", "inputmode": "numeric", "class": "form-control"}
+        ),
+    )
+
+
+def awal_jawaban(soal):
+    """Initial form data from the stored answer of ``soal`` (and its inputs)."""
+    j = getattr(soal, "jawaban", None)
+    awal = {"versi": j.versi if j else 0, "penjelasan": j.penjelasan if j else ""}
+    if j:
+        awal["pilihan"] = j.pilihan
+        awal["angka"] = j.angka
+    for m in getattr(soal, "daftar_input", []):
+        mj = getattr(m, "jawaban", None)
+        awal[f"masukan_{m.pk}"] = int(mj.angka) if mj and mj.angka is not None else None
+    return awal
+
+
+class TautanForm(forms.Form):
+    tautan = forms.CharField(label=_("Tautan (URL)"), max_length=1000)
+    judul = forms.CharField(label=_("Judul"), max_length=200, required=False)
+
+
+class ReviuForm(forms.Form):
+    keputusan = forms.ChoiceField(
+        choices=[("setujui", _("Setujui")), ("kembalikan", _("Kembalikan"))]
+    )
+    catatan = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
+
+
+class TugasForm(forms.Form):
+    ditugaskan_ke = forms.TypedChoiceField(
+        label=_("Ditugaskan ke"), required=False, coerce=int, empty_value=None
+    )
+    tenggat = forms.DateField(
+        label=_("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, anggota, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anggota = {u.pk: u for u in anggota}
+        self.fields["ditugaskan_ke"].choices = [("", _("— belum ditugaskan —"))] + [
+            (u.pk, u.get_full_name()) for u in anggota
+        ]
+
+    def clean_ditugaskan_ke(self):
+        pk = self.cleaned_data["ditugaskan_ke"]
+        return self.anggota.get(pk) if pk is not None else None
