@@ -113,7 +113,8 @@ def _konteks(request, pokja_id, soal_id, tindakan):
 
 def _kartu(request, pokja, akses, lembar, soal, *, pesan="", galat="", status=200):
     """Answer with the soal's card (htmx) or a message + redirect (plain form posts)."""
-    if not _htmx(request) and not request.headers.get("X-Nama-Berkas"):
+    unggahan = request.content_type == "application/octet-stream"  # XHR upload (eviden.js)
+    if not _htmx(request) and not unggahan:
         if galat:
             messages.error(request, galat)
         elif pesan:

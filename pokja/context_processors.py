@@ -2,16 +2,16 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .models import PERAN_POKJA, Anggota, Pokja
+from .models import PERAN_POKJA, Anggota, Notifikasi, Pokja
 
 
 def _menu(user):
     """``{"pokja_saya": [...], "pokja_tim": [...], "pimpinan": bool}`` for the navbar.
 
     Members of a Pokja see their own Pokja; team-wide roles (ketua, sekretaris, kasubbag,
-    kepala) see every Pokja of their current team. Two queries at most.
+    kepala) see every Pokja of their current team. Three queries at most.
     """
-    menu = {"pokja_saya": [], "pokja_tim": [], "peran_tim": False}
+    menu = {"pokja_saya": [], "pokja_tim": [], "peran_tim": False, "notifikasi": 0}
     if not user.is_authenticated:
         return menu
     rows = list(
@@ -20,6 +20,7 @@ def _menu(user):
         .order_by("-tim__tahun", "pokja__area")
     )
     menu["pokja_saya"] = [a.pokja for a in rows if a.peran in PERAN_POKJA]
+    menu["notifikasi"] = Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True).count()
     tim_ids = sorted({a.tim_id for a in rows if a.peran not in PERAN_POKJA})
     if tim_ids:
         menu["peran_tim"] = True

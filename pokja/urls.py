@@ -7,6 +7,8 @@ from .forms import LupaSandiForm
 urlpatterns = [
     path("", views.beranda, name="beranda"),
     path("masuk/", views.MasukView.as_view(), name="masuk"),
+    path("notifikasi/", views.notifikasi, name="notifikasi"),
+    path("notifikasi/dibaca/", views.notifikasi_dibaca, name="notifikasi-dibaca"),
     path("keluar/", auth_views.LogoutView.as_view(), name="keluar"),
     path(
         "lupa-sandi/",

@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .forms import MasukForm
+from .models import Notifikasi
 from .selectors import tim_beranda
+from .services import tandai_dibaca
 
 
 class MasukView(auth_views.LoginView):
@@ -15,3 +18,16 @@ class MasukView(auth_views.LoginView):
 @login_required
 def beranda(request):
     return render(request, "pokja/beranda.html", {"daftar_tim": tim_beranda(request.user)})
+
+
+@login_required
+def notifikasi(request):
+    daftar = list(Notifikasi.objects.filter(user=request.user)[:100])
+    return render(request, "pokja/notifikasi.html", {"daftar": daftar})
+
+
+@login_required
+@require_POST
+def notifikasi_dibaca(request):
+    tandai_dibaca(user=request.user)
+    return redirect("notifikasi")

@@ -23,6 +23,8 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from storages.backends.s3 import S3Storage
 
+from .conftest import opsi_s3
+
 pytestmark = pytest.mark.layanan
 
 # Past boto3's multipart threshold (8 MiB), so the upload goes out in two parts.
@@ -30,47 +32,6 @@ UKURAN_BESAR = 8 * 1024 * 1024 + 123_457
 
 # urllib must talk to the loopback server directly, whatever *_proxy says.
 _urlopen = urllib.request.build_opener(urllib.request.ProxyHandler({})).open
-
-
-def opsi_s3(**ganti):
-    """S3Storage OPTIONS for the test server (the same shape settings.py uses in production)."""
-    return {
-        "bucket_name": os.environ["S3_UJI_BUCKET"],
-        "endpoint_url": os.environ["S3_UJI_ENDPOINT"],
-        "access_key": os.environ["S3_UJI_ACCESS_KEY"],
-        "secret_key": os.environ["S3_UJI_SECRET_KEY"],
-        "region_name": "us-east-1",
-        "addressing_style": "path",
-        "signature_version": "s3v4",
-        "default_acl": None,
-        "querystring_auth": True,
-        "querystring_expire": 300,
-        "file_overwrite": False,
-        **ganti,
-    }
-
-
-@pytest.fixture
-def s3_storage(settings):
-    """`default_storage`, switched to S3Storage on the test server for this test.
-
-    Skips without S3_UJI_ENDPOINT (fails under CI). Changing STORAGES through pytest-django's
-    `settings` fixture (override_settings underneath) fires `setting_changed`, and Django's
-    `storages_changed` receiver then empties the storage cache and resets `default_storage`,
-    both now and when `settings` restores STORAGES after the test; so nothing is reset by hand
-    here (test_default_storage_follows_storages_setting checks that). May move to conftest.py
-    once other tests need S3.
-    """
-    if not os.environ.get("S3_UJI_ENDPOINT"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa S3: S3_UJI_ENDPOINT kosong; jalankan lewat `make test`.")
-        pytest.skip("butuh server S3 dari `.ci/layanan up` (S3_UJI_ENDPOINT)")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": opsi_s3()},
-    }
-    assert isinstance(default_storage, S3Storage)
-    yield default_storage
 
 
 @pytest.fixture

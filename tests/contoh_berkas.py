@@ -1,0 +1,93 @@
+"""Small, real sample files of every accepted and refused kind, made in memory."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+
+def pdf(teks="Surat Keputusan Tim ZI"):
+    isi = f"BT /F1 12 Tf 72 720 Td ({teks}) Tj ET".encode()
+    objek = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(isi) + isi + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    keluar, posisi = io.BytesIO(), []
+    keluar.write(b"%PDF-1.4\n")
+    for i, o in enumerate(objek, start=1):
+        posisi.append(keluar.tell())
+        keluar.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
+    xref = keluar.tell()
+    keluar.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objek) + 1))
+    for p in posisi:
+        keluar.write(b"%010d 00000 n \n" % p)
+    keluar.write(
+        b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objek) + 1, xref)
+    )
+    return keluar.getvalue()
+
+
+def ooxml(jenis):
+    bagian = {
+        "docx": "word/document.xml",
+        "xlsx": "xl/workbook.xml",
+        "pptx": "ppt/presentation.xml",
+    }
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"></Types>',
+        )
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
+        z.writestr(bagian[jenis], '<?xml version="1.0"?><x/>')
+    return b.getvalue()
+
+
+def odf(mime):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), mime, compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<x/>", compress_type=zipfile.ZIP_DEFLATED)
+    return b.getvalue()
+
+
+def png():
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free"
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
+SKRIP = b"#!/bin/sh\nrm -rf /\n"
+EXE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00"
+ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 60
+
+DITERIMA = {
+    "sk.pdf": pdf(),
+    "notulen.docx": ooxml("docx"),
+    "rekap.xlsx": ooxml("xlsx"),
+    "paparan.pptx": ooxml("pptx"),
+    "laporan.odt": odf("application/vnd.oasis.opendocument.text"),
+    "data.ods": odf("application/vnd.oasis.opendocument.spreadsheet"),
+    "foto.jpg": JPG,
+    "tangkapan.png": png(),
+    "video.mp4": MP4,
+}
