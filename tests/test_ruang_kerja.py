@@ -1,0 +1,346 @@
+"""The Pokja workspace: answers by type, concurrent edits, the review loop, assignments,
+"Tugas saya", audit history and bounded queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from eviden import services
+from eviden.berkas import BerkasMasuk
+from eviden.models import Butir, Dokumen, Eviden, Jawaban, Soal, StatusButir, VersiDokumen
+from pokja.models import Notifikasi
+
+from . import contoh_berkas as cb
+from .test_unggah import unggah
+
+pytestmark = pytest.mark.django_db
+
+
+def soal(dunia, kode):
+    return Soal.objects.get(instrumen=dunia.tim.lembar_kerja.instrumen, kode=kode)
+
+
+def jawab(client, dunia, s, area=1, **data):
+    url = reverse("soal-jawaban", args=[dunia.pokja(area).pk, s.pk])
+    return client.post(url, {f"s{s.pk}-{k}": v for k, v in data.items()}, HTTP_HX_REQUEST="true")
+
+
+def test_workspace_shows_each_soal_with_criteria_guidance_and_work(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "SK Tim ZI.pdf", cb.pdf())
+    jawab(client, dunia, s, versi=0, pilihan="Ya", penjelasan="SK nomor 12 tahun 2026")
+    html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
+    assert html.count("data-soal=") == 16
+    assert "SK Tim Kerja Pembangunan ZI menuju WBK/WBBM" in html  # guidance
+    assert "Jika dengan prosedur/mekanisme yang jelas" in html  # option criteria
+    assert "SK Tim ZI.pdf" in html and "data-unduh" in html
+    assert 'data-status="draf"' in html
+    assert "Belum ada eviden: 15" in html  # summary counts
+    # Read-only roles see answers but no forms.
+    client.force_login(dunia.user["kepala"])
+    html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
+    assert "SK nomor 12 tahun 2026" in html
+    assert "Simpan jawaban" not in html and "Pilih berkas" not in html
+
+
+def test_answer_forms_fit_the_answer_type(client, dunia):
+    client.force_login(dunia.user["anggota1"])
+    abc = soal(dunia, "A.I.1.i.2")
+    r = jawab(client, dunia, abc, versi=0, pilihan="B", penjelasan="sebagian")
+    assert r.status_code == 200 and "Jawaban tersimpan." in r.content.decode()
+    assert Jawaban.objects.get(soal=abc).pilihan == "B"
+    r = jawab(client, dunia, abc, versi=1, pilihan="Z")
+    assert r.status_code == 422 and "Jawaban belum tersimpan" in r.content.decode()
+    assert Jawaban.objects.get(soal=abc).pilihan == "B"  # nothing lost on bad input
+    # A % soal: Jumlah inputs saved with it, the value computed by its formula.
+    persen = soal(dunia, "A.II.1.i.3")  # perubahan / agen
+    masukan = {m.nama: m.masukan for m in persen.daftar_masukan.select_related("masukan")}
+    data = {
+        "versi": 0,
+        f"masukan_{masukan['agen'].pk}": "8",
+        f"masukan_{masukan['perubahan'].pk}": "6",
+        "penjelasan": "1 agen 1 perubahan",
+    }
+    r = jawab(client, dunia, persen, **data)
+    assert r.status_code == 200
+    assert "75,00 %" in r.content.decode()
+    assert Jawaban.objects.get(soal=masukan["agen"]).angka == 8
+    data[f"masukan_{masukan['agen'].pk}"] = "-1"
+    data["versi"] = 1
+    r = jawab(client, dunia, persen, **data)
+    assert r.status_code == 422
+    assert Jawaban.objects.get(soal=masukan["agen"]).angka == 8
+    # Live preview while typing, nothing saved.
+    url = reverse("soal-hitung", args=[dunia.pokja(1).pk, persen.pk])
+    r = client.post(
+        url,
+        {
+            f"s{persen.pk}-masukan_{masukan['agen'].pk}": "4",
+            f"s{persen.pk}-masukan_{masukan['perubahan'].pk}": "1",
+        },
+    )
+    assert "25,00 %" in r.content.decode()
+    assert Jawaban.objects.get(soal=masukan["agen"]).angka == 8
+
+
+def test_survey_score_is_0_to_4(client, dunia, django_user_model):
+    # Hasil soal belong to no Pokja: the service still validates by type through the form.
+    from eviden.forms import JawabanForm
+
+    s = Soal.objects.get(instrumen=dunia.tim.lembar_kerja.instrumen, nomor_bank=125)
+    s.daftar_input = []
+    assert JawabanForm({"x-versi": 0, "x-angka": "3,6"}, soal=s, prefix="x").is_valid()
+    f = JawabanForm({"x-versi": 0, "x-angka": "4,5"}, soal=s, prefix="x")
+    assert not f.is_valid() and "angka" in f.errors
+
+
+def test_second_save_of_the_same_answer_is_refused_and_both_versions_shown(client, dunia):
+    s = soal(dunia, "A.I.1.i.2")
+    a, b = dunia.user["anggota1"], dunia.user["koordinator1"]
+    client.force_login(a)
+    jawab(client, dunia, s, versi=0, pilihan="A", penjelasan="awal")
+    # Both open the form at version 1; b saves first, then a.
+    client.force_login(b)
+    assert (
+        jawab(client, dunia, s, versi=1, pilihan="B", penjelasan="versi koordinator").status_code
+        == 200
+    )
+    client.force_login(a)
+    r = jawab(client, dunia, s, versi=1, pilihan="C", penjelasan="versi anggota")
+    html = r.content.decode()
+    assert r.status_code == 409
+    assert "Jawaban Anda BELUM disimpan" in html
+    assert "versi koordinator" in html and "versi anggota" in html  # both visible
+    j = Jawaban.objects.get(soal=s)
+    assert (j.pilihan, j.penjelasan, j.versi) == ("B", "versi koordinator", 2)
+    # A deliberate re-save from the conflict form (now at version 2) goes through.
+    assert (
+        jawab(client, dunia, s, versi=2, pilihan="C", penjelasan="versi anggota").status_code == 200
+    )
+    assert Jawaban.history.filter(soal=s).count() == 3  # nothing silently lost
+
+
+def test_two_first_saves_at_once_do_not_overwrite(dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    lembar = dunia.tim.lembar_kerja
+    services.simpan_jawaban(
+        lembar=lembar, soal=s, user=dunia.user["anggota1"], versi=0, pilihan="Ya"
+    )
+    with pytest.raises(services.KonflikJawaban) as exc:
+        services.simpan_jawaban(
+            lembar=lembar, soal=s, user=dunia.user["koordinator1"], versi=0, pilihan="Tidak"
+        )
+    assert exc.value.tersimpan.pilihan == "Ya"
+
+
+def test_review_loop_with_note_new_version_and_notifications(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    pokja = dunia.pokja(1)
+    client.force_login(dunia.user["anggota1"])
+    url_ajukan = reverse("soal-ajukan", args=[pokja.pk, s.pk])
+    r = client.post(url_ajukan, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "Belum ada eviden aktif" in r.content.decode()
+    unggah(client, dunia, s, "sk.pdf", cb.pdf())
+    assert client.post(url_ajukan, HTTP_HX_REQUEST="true").status_code == 200
+    assert Butir.objects.get(soal=s).status == StatusButir.DIAJUKAN
+
+    client.force_login(dunia.user["koordinator1"])
+    url_reviu = reverse("soal-reviu", args=[pokja.pk, s.pk])
+    r = client.post(url_reviu, {"keputusan": "kembalikan", "catatan": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "Tulis catatan perbaikan" in r.content.decode()
+    r = client.post(
+        url_reviu,
+        {"keputusan": "kembalikan", "catatan": "SK belum ditandatangani"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "SK belum ditandatangani" in r.content.decode()
+    notif = Notifikasi.objects.get(user=dunia.user["anggota1"])
+    assert "perlu perbaikan: SK belum ditandatangani" in notif.teks
+    assert notif.tautan.endswith("#soal-A.I.1.i.1")
+
+    # The note stays visible until a new version is submitted.
+    client.force_login(dunia.user["anggota1"])
+    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
+    assert "SK belum ditandatangani" in html
+    unggah(client, dunia, s, "sk-ttd.pdf", cb.pdf("ditandatangani"), dokumen=Dokumen.objects.get())
+    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
+    assert "SK belum ditandatangani" in html
+    assert "Ajukan ulang untuk reviu" in html
+    client.post(url_ajukan, HTTP_HX_REQUEST="true")
+    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
+    assert "data-catatan-reviu" not in html
+
+    client.force_login(dunia.user["koordinator1"])
+    client.post(url_reviu, {"keputusan": "setujui"}, HTTP_HX_REQUEST="true")
+    assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
+    assert Notifikasi.objects.filter(
+        user=dunia.user["anggota1"], teks__contains="disetujui"
+    ).exists()
+    # Reviewing again without a new submission is refused.
+    r = client.post(url_reviu, {"keputusan": "setujui"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422
+
+    client.force_login(dunia.user["anggota1"])
+    html = client.get(reverse("notifikasi")).content.decode()
+    assert html.count("data-notif>") == 2
+    client.post(reverse("notifikasi-dibaca"))
+    assert not Notifikasi.objects.filter(user=dunia.user["anggota1"], dibaca_pada=None).exists()
+
+
+def test_assignments_and_my_tasks_overdue_first(client, dunia):
+    pokja = dunia.pokja(1)
+    a1 = dunia.user["anggota1"]
+    client.force_login(dunia.user["koordinator1"])
+    hari_ini = timezone.localdate()
+    rencana = {
+        "A.I.1.i.1": hari_ini + datetime.timedelta(days=10),
+        "A.I.1.i.2": hari_ini - datetime.timedelta(days=3),  # overdue
+        "A.I.1.ii.1": None,
+        "A.I.1.ii.2": hari_ini + datetime.timedelta(days=2),
+    }
+    for kode, tenggat in rencana.items():
+        s = soal(dunia, kode)
+        url = reverse("soal-tugaskan", args=[pokja.pk, s.pk])
+        r = client.post(
+            url,
+            {
+                f"t{s.pk}-ditugaskan_ke": a1.pk,
+                f"t{s.pk}-tenggat": tenggat.isoformat() if tenggat else "",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert r.status_code == 200 and "Penugasan tersimpan." in r.content.decode()
+    # Only members of this Pokja can be assigned.
+    s = soal(dunia, "A.I.1.iii.1")
+    for orang in (dunia.user["anggota2"], dunia.user["luar"]):
+        r = client.post(
+            reverse("soal-tugaskan", args=[pokja.pk, s.pk]),
+            {f"t{s.pk}-ditugaskan_ke": orang.pk},
+            HTTP_HX_REQUEST="true",
+        )
+        assert r.status_code == 422
+    assert Notifikasi.objects.filter(user=a1, teks__startswith="Anda ditugaskan").count() == 4
+
+    client.force_login(a1)
+    html = client.get(reverse("tugas-saya")).content.decode()
+    urutan = [kode for kode in rencana if f'data-tugas="{kode}"' in html]
+    posisi = sorted(urutan, key=lambda k: html.index(f'data-tugas="{k}"'))
+    assert posisi == ["A.I.1.i.2", "A.I.1.ii.2", "A.I.1.i.1", "A.I.1.ii.1"]
+    assert "Lewat tenggat" in html
+    # The workspace filter "Tugas saya".
+    html = client.get(reverse("pokja-soal", args=[pokja.pk]) + "?penugasan=saya").content.decode()
+    assert html.count("data-soal=") == 4
+
+
+def test_workspace_filters(client, dunia):
+    pokja = dunia.pokja(1)
+    client.force_login(dunia.user["anggota1"])
+    s1, s2 = soal(dunia, "A.I.1.i.1"), soal(dunia, "A.I.1.i.2")
+    unggah(client, dunia, s1, "sk.pdf", cb.pdf())
+    unggah(client, dunia, s2, "mekanisme.pdf", cb.pdf("mekanisme"))
+    client.post(reverse("soal-ajukan", args=[pokja.pk, s2.pk]))
+    client.force_login(dunia.user["koordinator1"])
+    client.post(
+        reverse("soal-reviu", args=[pokja.pk, s2.pk]),
+        {"keputusan": "kembalikan", "catatan": "kurang"},
+    )
+    url = reverse("pokja-soal", args=[pokja.pk])
+    assert client.get(url + "?tanpa_eviden=1").content.decode().count("data-soal=") == 14
+    html = client.get(url + "?perbaikan=1").content.decode()
+    assert html.count("data-soal=") == 1 and 'data-soal="A.I.1.i.2"' in html
+    assert client.get(url + "?status=draf").content.decode().count("data-soal=") == 15
+    assert client.get(url + "?status=bukan-status").content.decode().count("data-soal=") == 16
+    assert client.get(url + "?penugasan=kosong").content.decode().count("data-soal=") == 16
+
+
+def test_history_records_who_when_before_and_after(client, dunia):
+    s = soal(dunia, "A.I.1.i.2")
+    pokja = dunia.pokja(1)
+    client.force_login(dunia.user["anggota1"])
+    jawab(client, dunia, s, versi=0, pilihan="C", penjelasan="belum")
+    jawab(client, dunia, s, versi=1, pilihan="A", penjelasan="sudah lengkap")
+    unggah(client, dunia, s, "mekanisme.pdf", cb.pdf())
+    eviden = Eviden.objects.get()
+    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "arsip"})
+    client.force_login(dunia.user["kepala"])
+    html = client.get(reverse("soal-riwayat", args=[pokja.pk, s.pk])).content.decode()
+    assert "<del>C</del> → <ins>A</ins>" in html
+    assert "<del>belum</del> → <ins>sudah lengkap</ins>" in html
+    assert "«mekanisme.pdf» versi 1" in html
+    assert "<del>aktif</del> → <ins>diarsipkan</ins>" in html
+    assert html.count(dunia.user["anggota1"].get_full_name()) >= 4
+
+
+def _isi_penuh(dunia, area, file_per_soal, versi_per_file):
+    """Every listed soal of the area gets answers and N documents × M versions (rows only)."""
+    lembar = dunia.tim.lembar_kerja
+    user = dunia.user["anggota1"]
+    nomor = VersiDokumen.objects.count()
+    daftar = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=area).exclude(
+        jenis="jumlah"
+    )
+    for s in daftar:
+        Jawaban.objects.create(lembar=lembar, soal=s, pilihan="A", penjelasan="x", diubah_oleh=user)
+        Butir.objects.create(
+            lembar=lembar, soal=s, ditugaskan_ke=user, tenggat=timezone.localdate()
+        )
+        for _ in range(file_per_soal):
+            d = Dokumen.objects.create(lembar=lembar, judul=f"dok {nomor}", dibuat_oleh=user)
+            Eviden.objects.create(lembar=lembar, soal=s, dokumen=d, dilampirkan_oleh=user)
+            for v in range(1, versi_per_file + 1):
+                nomor += 1
+                VersiDokumen.objects.create(
+                    dokumen=d,
+                    nomor=v,
+                    kunci=f"eviden/x/{nomor}.pdf",
+                    sha256=f"{nomor:064d}",
+                    ukuran=10,
+                    mime="application/pdf",
+                    nama_asli=f"{nomor}.pdf",
+                    diunggah_oleh=user,
+                )
+
+
+def test_workspace_query_count_does_not_grow_with_soal_files_or_versions(
+    client, dunia, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.force_login(dunia.user["koordinator1"])
+    # session, user, pokja, access, worksheet, Pokja members, nodes, soal, formula inputs,
+    # answers, work items, attachments, versions, menu memberships, unread notifications
+    jumlah = 15
+    url1, url5 = (reverse("pokja-soal", args=[dunia.pokja(a).pk]) for a in (1, 5))
+    with django_assert_max_num_queries(jumlah):  # no versions to prefetch yet: one fewer
+        assert client.get(url1).status_code == 200  # empty, 16 soal
+    _isi_penuh(dunia, 1, file_per_soal=1, versi_per_file=1)
+    with django_assert_num_queries(jumlah):
+        client.get(url1)
+    _isi_penuh(dunia, 5, file_per_soal=5, versi_per_file=3)
+    with django_assert_num_queries(jumlah):
+        html = client.get(url5).content.decode()  # 22 soal × 5 files × 3 versions
+    assert html.count("data-soal=") == 22
+    assert html.count("data-eviden=") == 22 * 5
+
+
+def test_the_upload_service_removes_the_stored_object_if_the_database_write_fails(
+    dunia, penyimpanan_lokal, tmp_path, monkeypatch
+):
+    s = soal(dunia, "A.I.1.i.1")
+    path = tmp_path / "masuk.pdf"
+    path.write_bytes(cb.pdf())
+    berkas = BerkasMasuk(str(path), "sk.pdf", path.stat().st_size, "f" * 64, "application/pdf")
+
+    def gagal(self, *a, **k):
+        raise RuntimeError("basis data mati")
+
+    monkeypatch.setattr(VersiDokumen, "save", gagal)
+    with pytest.raises(RuntimeError):
+        services.unggah_berkas(
+            lembar=dunia.tim.lembar_kerja, soal=s, user=dunia.user["anggota1"], berkas=berkas
+        )
+    assert list(penyimpanan_lokal.rglob("*.pdf")) == []
+    assert not Dokumen.objects.exists() and not path.exists()
+    assert Decimal(0) == Decimal(Eviden.objects.count())
