@@ -1,0 +1,181 @@
+"""Permission matrix: every URL of the evidence work × every role of DESIGN.md §3 × outsider.
+
+Expected outcome comes from the single permission module (``pokja.akses``): outsiders get
+404 everywhere (including guessed ids), insiders without the right 403, everyone else any
+other answer (success or a validation message).
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from eviden import services
+from eviden.models import Dokumen, Eviden, Soal, VersiDokumen
+from pokja.akses import Tindakan, akses_untuk
+
+from . import contoh_berkas as cb
+from .conftest import PERSONA
+
+pytestmark = pytest.mark.django_db
+
+T = Tindakan
+
+
+def _siapkan(dunia, area):
+    """A soal of Pokja ``area`` with one uploaded PDF, as its own member would leave it."""
+    lembar = dunia.tim.lembar_kerja
+    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=area, jenis="abc").first()
+    anggota = dunia.user["anggota1" if area == 1 else "anggota2"]
+    services.tambah_tautan(lembar=lembar, soal=s, user=anggota, tautan="https://contoh.go.id/a")
+    eviden = Eviden.objects.get(soal=s)
+    return s, eviden
+
+
+def _raw(client, url, isi):
+    return client.post(
+        url,
+        data=isi,
+        content_type="application/octet-stream",
+        CONTENT_TYPE="application/octet-stream",
+        HTTP_X_NAMA_BERKAS=quote("uji.pdf"),
+    )
+
+
+def _permintaan(dunia, area, s, eviden, versi_id):
+    p = dunia.pokja(area).pk
+    a = [p, s.pk]
+    d = eviden.dokumen_id
+    return [
+        ("workspace", T.LIHAT, lambda c: c.get(reverse("pokja-soal", args=[p]))),
+        ("card", T.LIHAT, lambda c: c.get(reverse("soal-kartu", args=a))),
+        (
+            "answer",
+            T.UBAH_JAWABAN,
+            lambda c: c.post(
+                reverse("soal-jawaban", args=a), {f"s{s.pk}-versi": 0, f"s{s.pk}-pilihan": "A"}
+            ),
+        ),
+        ("live %", T.LIHAT, lambda c: c.post(reverse("soal-hitung", args=a), {})),
+        (
+            "upload",
+            T.UBAH_JAWABAN,
+            lambda c: _raw(c, reverse("soal-unggah", args=a), cb.pdf("baru")),
+        ),
+        (
+            "new version",
+            T.UBAH_JAWABAN,
+            lambda c: _raw(c, reverse("soal-versi", args=[*a, d]), cb.pdf("v2")),
+        ),
+        (
+            "link",
+            T.UBAH_JAWABAN,
+            lambda c: c.post(reverse("soal-tautan", args=a), {"tautan": "https://contoh.go.id/b"}),
+        ),
+        ("reuse list", T.UBAH_JAWABAN, lambda c: c.get(reverse("soal-lampirkan", args=a))),
+        (
+            "reuse",
+            T.UBAH_JAWABAN,
+            lambda c: c.post(reverse("soal-lampirkan", args=a), {"dokumen": d}),
+        ),
+        (
+            "archive",
+            T.UBAH_JAWABAN,
+            lambda c: c.post(reverse("soal-arsip", args=[*a, eviden.pk]), {"aksi": "arsip"}),
+        ),
+        ("submit", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-ajukan", args=a))),
+        (
+            "review",
+            T.REVIU,
+            lambda c: c.post(reverse("soal-reviu", args=a), {"keputusan": "setujui"}),
+        ),
+        ("assign", T.TUGASKAN, lambda c: c.post(reverse("soal-tugaskan", args=a), {})),
+        ("history", T.LIHAT, lambda c: c.get(reverse("soal-riwayat", args=a))),
+        ("download", T.LIHAT, lambda c: c.get(reverse("unduh", args=[versi_id]))),
+    ]
+
+
+@pytest.mark.parametrize("area", [1, 2])
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_matrix(client, dunia, persona, area):
+    s, eviden = _siapkan(dunia, area)
+    client.force_login(dunia.user["anggota1" if area == 1 else "anggota2"])
+    assert (
+        _raw(
+            client, reverse("soal-unggah", args=[dunia.pokja(area).pk, s.pk]), cb.pdf()
+        ).status_code
+        == 200
+    )
+    versi_id = VersiDokumen.objects.exclude(kunci="").get().pk
+    user = dunia.user[persona]
+    akses = akses_untuk(user, dunia.tim)
+    pokja = dunia.pokja(area)
+    client.force_login(user)
+    hasil = {}
+    for nama, tindakan, minta in _permintaan(dunia, area, s, eviden, versi_id):
+        status = minta(client).status_code
+        if persona == "luar":
+            harap = 404
+        elif not akses.boleh(tindakan, pokja):
+            harap = 403
+        else:
+            harap = None
+        hasil[nama] = (status, harap)
+    salah = {
+        n: v
+        for n, v in hasil.items()
+        if (v[1] is not None and v[0] != v[1]) or (v[1] is None and v[0] in (403, 404))
+    }
+    assert salah == {}, salah
+
+
+def test_members_cannot_write_to_another_pokja(client, dunia):
+    s, eviden = _siapkan(dunia, 2)
+    client.force_login(dunia.user["anggota1"])
+    p2 = dunia.pokja(2).pk
+    assert (
+        client.post(reverse("soal-jawaban", args=[p2, s.pk]), {f"s{s.pk}-versi": 0}).status_code
+        == 403
+    )
+    assert _raw(client, reverse("soal-unggah", args=[p2, s.pk]), cb.pdf()).status_code == 403
+    assert client.post(reverse("soal-arsip", args=[p2, s.pk, eviden.pk])).status_code == 403
+    # Using its own Pokja's URL with a soal of area 2 does not work either.
+    p1 = dunia.pokja(1).pk
+    assert (
+        client.post(reverse("soal-jawaban", args=[p1, s.pk]), {f"s{s.pk}-versi": 0}).status_code
+        == 404
+    )
+    assert _raw(client, reverse("soal-unggah", args=[p1, s.pk]), cb.pdf()).status_code == 404
+    assert not VersiDokumen.objects.exclude(kunci="").exists()
+
+
+def test_outsiders_get_404_for_guessed_ids_through_their_own_team(client, dunia):
+    s, eviden = _siapkan(dunia, 1)
+    luar = dunia.user["luar"]
+    client.force_login(dunia.user["anggota1"])
+    _raw(client, reverse("soal-unggah", args=[dunia.pokja(1).pk, s.pk]), cb.pdf())
+    versi = VersiDokumen.objects.exclude(kunci="").get()
+    client.force_login(luar)
+    own = dunia.tim_luar.pokja.get(area=1).pk
+    s_own = s.pk  # same instrument, so the soal id is valid in their own team
+    assert client.post(reverse("soal-arsip", args=[own, s_own, eviden.pk])).status_code == 404
+    r = _raw(client, reverse("soal-versi", args=[own, s_own, eviden.dokumen_id]), cb.pdf("x"))
+    assert r.status_code == 404
+    r = client.post(
+        reverse("soal-lampirkan", args=[own, s_own]),
+        {"dokumen": eviden.dokumen_id},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 422
+    assert client.get(reverse("unduh", args=[versi.pk])).status_code == 404
+    assert Eviden.objects.filter(lembar=dunia.tim_luar.lembar_kerja).count() == 0
+    assert Dokumen.objects.filter(lembar=dunia.tim_luar.lembar_kerja).count() == 0
+
+
+def test_anonymous_users_are_sent_to_login(client, dunia):
+    s, eviden = _siapkan(dunia, 1)
+    for nama, _t, minta in _permintaan(dunia, 1, s, eviden, 1):
+        r = minta(client)
+        assert r.status_code == 302 and r.url.startswith(reverse("masuk")), nama
+    for url in (reverse("tugas-saya"), reverse("notifikasi")):
+        assert client.get(url).status_code == 302
