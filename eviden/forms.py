@@ -29,7 +29,10 @@ class JawabanForm(forms.Form):
                 label=_("Jawaban"),
                 required=False,
                 choices=[("", _("— belum dijawab —"))]
-                + [(o["kode"], f"{o['kode']}. {o['label']}") for o in soal.opsi],
+                + [
+                    (o["kode"], o["label"] if o["label"] == o["kode"] else f"{o['kode']}. {o['label']}")
+                    for o in soal.opsi
+                ],
                 widget=forms.RadioSelect,
             )
         elif soal.jenis == JenisJawaban.NILAI_0_4:

@@ -17,6 +17,7 @@ ARTEFAK = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def _masuk(page, live_server, username):
+    page.context.clear_cookies()  # sign out whoever was signed in
     page.goto(live_server.url + reverse("masuk"))
     page.get_by_label("Nama pengguna atau NIP").fill(username)
     page.get_by_label("Kata sandi").fill(SANDI)

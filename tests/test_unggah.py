@@ -241,3 +241,9 @@ def test_the_s3_path_stores_under_generated_keys_and_serves_signed_urls(
     assert unggah(client, dunia, soal1, "y.pdf", isi).status_code == 400  # duplicate
     assert s3_storage.listdir(f"eviden/{dunia.tim.lembar_kerja.pk}")[1] == sebelum
     s3_storage.delete(v.kunci)
+
+
+def test_a_refusal_message_appears_once_on_the_card(client, dunia, soal1):
+    client.force_login(dunia.user["anggota1"])
+    r = unggah(client, dunia, soal1, "laporan.pdf", cb.HTML)
+    assert r.content.decode().count("dikenali sebagai text/html") == 1
