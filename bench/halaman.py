@@ -1,5 +1,9 @@
 """Server time of the portal's pages, next to a bare authenticated page in the same run.
 
+The Pokja workspaces are measured at full data: every listed soal of every Pokja carries
+5 documents × 3 versions (rows only; page time does not depend on file bytes), plus an
+answer and an assignment.
+
 Run through `make bench` (fresh PostgreSQL + Redis on loopback) or directly with any
 settings. Requests go through Django's full handler stack in-process (middleware, session,
 auth, templates), so the figures are server time without network or browser. Writes
@@ -28,6 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from eviden.models import Butir, Dokumen, Eviden, Jawaban, Soal, VersiDokumen  # noqa: E402
 from pokja.models import Pokja  # noqa: E402
 
 ULANG = int(os.environ.get("BENCH_ULANG", "60"))
@@ -56,6 +61,34 @@ def ukur(client, url):
     }
 
 
+def isi_penuh(tim, user, dokumen=5, versi=3):
+    """Every listed soal of the team: an answer, an assignment, N documents × M versions."""
+    lembar = tim.lembar_kerja
+    nomor = 0
+    daftar = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=False).exclude(
+        jenis="jumlah"
+    )
+    for s in daftar:
+        Jawaban.objects.get_or_create(lembar=lembar, soal=s, defaults={"pilihan": "A"})
+        Butir.objects.get_or_create(lembar=lembar, soal=s, defaults={"ditugaskan_ke": user})
+        for _ in range(dokumen):
+            d = Dokumen.objects.create(lembar=lembar, judul=f"Dokumen {nomor}", dibuat_oleh=user)
+            Eviden.objects.create(lembar=lembar, soal=s, dokumen=d, dilampirkan_oleh=user)
+            for v in range(1, versi + 1):
+                nomor += 1
+                VersiDokumen.objects.create(
+                    dokumen=d,
+                    nomor=v,
+                    kunci=f"bench/{nomor}.pdf",
+                    sha256=f"{nomor:064x}",
+                    ukuran=123_456,
+                    mime="application/pdf",
+                    nama_asli=f"Dokumen {nomor}.pdf",
+                    diunggah_oleh=user,
+                )
+    return daftar.count(), nomor
+
+
 def main():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -64,13 +97,19 @@ def main():
         p.area: p.pk
         for p in Pokja.objects.filter(tim__satker__kode="KANKEMENAG-KOTA-SEMARANG", tim__tahun=2026)
     }
+    tim = Pokja.objects.get(pk=pokja[1]).tim
+    from django.contrib.auth import get_user_model
+
+    ketua = get_user_model().objects.get(username="ketua")
+    jumlah_soal, jumlah_versi = isi_penuh(tim, ketua)
     client = Client()
-    assert client.login(username="ketua", password="demo-zi-2026")
+    assert client.login(username="koordinator1", password="demo-zi-2026")
     halaman = {
         "bare_authenticated_page (ganti-sandi)": "/ganti-sandi/",
         "beranda": "/",
-        "pokja_I (16 soal)": f"/pokja/{pokja[1]}/",
-        "pokja_V (25 soal)": f"/pokja/{pokja[5]}/",
+        "workspace_pokja_I (16 soal x 5 files x 3 versions)": f"/pokja/{pokja[1]}/",
+        "workspace_pokja_V (22 soal x 5 files x 3 versions)": f"/pokja/{pokja[5]}/",
+        "tugas_saya": "/tugas-saya/",
     }
     hasil = {nama: ukur(client, url) for nama, url in halaman.items()}
     try:
@@ -87,6 +126,7 @@ def main():
         "python": platform.python_version(),
         "django": django.get_version(),
         "cpus": os.cpu_count(),
+        "data": {"listed_soal_with_evidence": jumlah_soal, "document_versions": jumlah_versi},
         "pages": hasil,
     }
     keluar = ROOT / "bench" / "results" / "halaman.json"
