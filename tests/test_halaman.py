@@ -157,3 +157,13 @@ def test_the_committed_english_catalogue_is_compiled_from_the_po_file(tmp_path):
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
             "run `make messages` and commit locale/en/LC_MESSAGES/django.mo"
         )
+
+
+def test_every_message_of_the_english_catalogue_is_translated():
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po").read_text()
+    blocks = po.split("\n\n")[1:]
+    kosong = [b for b in blocks if b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b]
+    assert kosong == [], "run `make messages` and translate the new strings"
+    assert "#, fuzzy" not in po
