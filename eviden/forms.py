@@ -29,10 +29,7 @@ class JawabanForm(forms.Form):
                 label=_("Jawaban"),
                 required=False,
                 choices=[("", _("— belum dijawab —"))]
-                + [
-                    (o["kode"], o["label"] if o["label"] == o["kode"] else f"{o['kode']}. {o['label']}")
-                    for o in soal.opsi
-                ],
+                + [(o["kode"], _label_opsi(o)) for o in soal.opsi],
                 widget=forms.RadioSelect,
             )
         elif soal.jenis == JenisJawaban.NILAI_0_4:
@@ -68,6 +65,13 @@ class JawabanForm(forms.Form):
             m.nama_variabel: self.cleaned_data.get(f"masukan_{m.pk}")
             for m in getattr(self.soal, "daftar_input", [])
         }
+
+
+def _label_opsi(opsi):
+    """ "A. criteria text"; Ya/Tidak options are their own label."""
+    if opsi["label"] == opsi["kode"]:
+        return opsi["label"]
+    return f"{opsi['kode']}. {opsi['label']}"
 
 
 def _bidang_jumlah(label):
