@@ -99,3 +99,32 @@ def test_refused_upload_shows_the_message_in_the_browser(page, live_server, duni
     expect(_kartu(page).get_by_role("alert").first).to_contain_text("dikenali sebagai text/html")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     _foto(page, "14-tolak-360px")
+
+
+def test_percent_soal_computes_live_and_drag_and_drop_uploads(page, live_server, dunia):
+    _masuk(page, live_server, "anggota1")
+    _ke_pokja_i(page, live_server, dunia)
+    kartu = page.locator('[data-soal="A.II.1.i.3"]')  # perubahan ÷ agen perubahan
+    kartu.get_by_label("Jumlah Agen Perubahan").fill("8")
+    kartu.get_by_label("Jumlah Perubahan yang dibuat").fill("6")
+    expect(kartu.locator("[data-nilai-persen]").first).to_have_text("75,00 %")
+    kartu.get_by_role("button", name="Simpan jawaban").click()
+    expect(kartu.get_by_role("status")).to_contain_text("Jawaban tersimpan.")
+
+    # A real drop event carrying two files onto the drop zone.
+    zona = kartu.locator(".zona-unggah:not(.zona-kecil)")
+    data = page.evaluate_handle(
+        """(isi) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([isi], "notulen rapat.pdf", {type: "application/pdf"}));
+            dt.items.add(new File(["<html></html>"], "palsu.pdf", {type: "application/pdf"}));
+            return dt;
+        }""",
+        cb.pdf("notulen").decode("latin-1"),
+    )
+    zona.dispatch_event("drop", {"dataTransfer": data})
+    kartu = page.locator('[data-soal="A.II.1.i.3"]')
+    expect(kartu.locator("[data-eviden]")).to_have_count(1)
+    expect(kartu.get_by_role("status").last).to_contain_text("notulen rapat.pdf")
+    expect(kartu.get_by_role("alert").last).to_contain_text("palsu.pdf")
+    _foto(page, "15-persen-dan-tarik-lepas")
