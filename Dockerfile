@@ -20,4 +20,7 @@ RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATA_DIR=/app/var 
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "zi_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gthread workers keep serving while a slow client uploads a large file; uploads are
+# streamed to disk, so memory stays flat (see bench/results/unggah_memori.json).
+CMD ["gunicorn", "zi_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--worker-class", "gthread", "--threads", "4", "--timeout", "300", "--access-logfile", "-"]

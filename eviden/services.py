@@ -92,10 +92,28 @@ def simpan_jawaban(
             baris.versi += 1
         baris.angka, baris.diubah_oleh = nilai, user
         _simpan(baris, user)
+    _perlu_reviu_ulang(lembar, [soal.pk], user)
     return jawaban
 
 
 # --- Evidence -------------------------------------------------------------------------------
+
+
+def _soal_dokumen(dokumen, soal):
+    """The soal on which ``dokumen`` is active evidence (a new version changes them all)."""
+    ids = set(
+        Eviden.objects.filter(dokumen=dokumen, diarsipkan=False).values_list("soal_id", flat=True)
+    )
+    return ids | {soal.pk}
+
+
+def pokja_lain_pemakai(*, dokumen, area):
+    """Pokja areas other than ``area`` where ``dokumen`` is active evidence."""
+    return set(
+        Eviden.objects.filter(dokumen=dokumen, diarsipkan=False)
+        .exclude(soal__area_pokja=area)
+        .values_list("soal__area_pokja", flat=True)
+    )
 
 
 def _duplikat(lembar, soal, sha256):
@@ -149,7 +167,9 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
                 nama_asli=berkas.nama,
                 diunggah_oleh=user,
             )
-            return _simpan(versi, user)
+            _simpan(versi, user)
+            _perlu_reviu_ulang(lembar, _soal_dokumen(dokumen, soal), user)
+            return versi
     except BaseException:
         if kunci_tersimpan:
             default_storage.delete(kunci_tersimpan)
@@ -183,9 +203,11 @@ def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
     else:
         dokumen = Dokumen.objects.select_for_update().get(pk=dokumen.pk)
         nomor = (dokumen.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
-    return _simpan(
+    versi = _simpan(
         VersiDokumen(dokumen=dokumen, nomor=nomor, tautan=tautan, diunggah_oleh=user), user
     )
+    _perlu_reviu_ulang(lembar, _soal_dokumen(dokumen, soal), user)
+    return versi
 
 
 @transaction.atomic
@@ -200,8 +222,17 @@ def lampirkan_dokumen(*, lembar, soal, user, dokumen):
         raise BerkasDitolak(_("Dokumen ini sudah terlampir pada soal ini."))
     if ada is not None:
         ada.diarsipkan = False
-        return _simpan(ada, user)
-    return _simpan(Eviden(lembar=lembar, soal=soal, dokumen=dokumen, dilampirkan_oleh=user), user)
+        hasil = _simpan(ada, user)
+    else:
+        try:
+            with transaction.atomic():
+                hasil = _simpan(
+                    Eviden(lembar=lembar, soal=soal, dokumen=dokumen, dilampirkan_oleh=user), user
+                )
+        except IntegrityError as exc:  # attached by someone else a moment ago
+            raise BerkasDitolak(_("Dokumen ini sudah terlampir pada soal ini.")) from exc
+    _perlu_reviu_ulang(lembar, [soal.pk], user)
+    return hasil
 
 
 @transaction.atomic
@@ -211,6 +242,7 @@ def arsipkan_eviden(*, eviden, user, arsip=True):
     if eviden.diarsipkan != arsip:
         eviden.diarsipkan = arsip
         _simpan(eviden, user)
+        _perlu_reviu_ulang(eviden.lembar, [eviden.soal_id], user)
     return eviden
 
 
@@ -218,8 +250,25 @@ def arsipkan_eviden(*, eviden, user, arsip=True):
 
 
 def _butir(lembar, soal):
-    butir = Butir.objects.select_for_update().filter(lembar=lembar, soal=soal).first()
-    return butir or Butir(lembar=lembar, soal=soal)
+    """The soal's work item, created if missing (race-safe) and locked for this transaction."""
+    with transaction.atomic():
+        butir, _ = Butir.objects.get_or_create(lembar=lembar, soal=soal)
+    return Butir.objects.select_for_update().get(pk=butir.pk)
+
+
+def _perlu_reviu_ulang(lembar, soal_ids, user):
+    """Answer or evidence changed after submission or approval: the soal goes back to Draf,
+    so what a reviewer approved is always what is there. (A returned soal keeps its note.)"""
+    kembali = []
+    for butir in Butir.objects.select_for_update().filter(
+        lembar=lembar,
+        soal_id__in=soal_ids,
+        status__in=[StatusButir.DIAJUKAN, StatusButir.DISETUJUI],
+    ):
+        butir.status = StatusButir.DRAF
+        _simpan(butir, user)
+        kembali.append(butir.soal_id)
+    return kembali
 
 
 def _tautan_soal(lembar, soal, area):

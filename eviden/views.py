@@ -207,7 +207,12 @@ def hitung(request, pokja_id, soal_id):
     angka = {}
     for m in soal.daftar_input:
         mentah = request.POST.get(f"s{soal.pk}-masukan_{m.pk}", "").strip()
-        angka[m.nama_variabel] = int(mentah) if mentah.isdigit() else None
+        try:
+            angka[m.nama_variabel] = int(mentah) if len(mentah) <= 12 else None
+        except ValueError:
+            angka[m.nama_variabel] = None
+        if angka[m.nama_variabel] is not None and angka[m.nama_variabel] < 0:
+            angka[m.nama_variabel] = None
     return render(request, "eviden/_nilai_persen.html", {"nilai": nilai_persen(soal, angka)})
 
 
@@ -244,8 +249,19 @@ def unggah_versi(request, pokja_id, soal_id, dokumen_id):
     """Upload a new version of a document attached to this soal."""
     pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
     dokumen = get_object_or_404(
-        Dokumen, pk=dokumen_id, lembar=lembar, lampiran__soal=soal, lampiran__lembar=lembar
+        Dokumen.objects.distinct(),
+        pk=dokumen_id,
+        lembar=lembar,
+        lampiran__soal=soal,
+        lampiran__diarsipkan=False,
     )
+    lain = services.pokja_lain_pemakai(dokumen=dokumen, area=pokja.area)
+    if any(not akses.boleh(Tindakan.UBAH_JAWABAN, pokja.tim.pokja.get(area=a)) for a in lain):
+        galat = _(
+            "Dokumen ini juga menjadi eviden Pokja lain; versi baru akan mengubah eviden mereka. "
+            "Unggah berkas ini sebagai dokumen baru."
+        )
+        return _kartu(request, pokja, akses, lembar, soal, galat=galat, status=400)
     try:
         masuk = _terima_unggahan(request)
         versi = services.unggah_berkas(
@@ -285,7 +301,8 @@ def lampirkan(request, pokja_id, soal_id):
     """GET: documents of the team not yet on this soal. POST: attach one (no re-upload)."""
     pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
     if request.method == "POST":
-        dokumen = Dokumen.objects.filter(pk=request.POST.get("dokumen") or 0, lembar=lembar).first()
+        pk = request.POST.get("dokumen", "")
+        dokumen = Dokumen.objects.filter(pk=pk, lembar=lembar).first() if pk.isdecimal() else None
         if dokumen is None:
             return _kartu(
                 request, pokja, akses, lembar, soal, galat=_("Pilih dokumen."), status=422

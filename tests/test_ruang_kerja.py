@@ -344,3 +344,103 @@ def test_the_upload_service_removes_the_stored_object_if_the_database_write_fail
     assert list(penyimpanan_lokal.rglob("*.pdf")) == []
     assert not Dokumen.objects.exists() and not path.exists()
     assert Decimal(0) == Decimal(Eviden.objects.count())
+
+
+def test_changes_after_submission_or_approval_need_a_new_review(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    pokja = dunia.pokja(1)
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "sk.pdf", cb.pdf())
+    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
+    client.force_login(dunia.user["koordinator1"])
+    client.post(reverse("soal-reviu", args=[pokja.pk, s.pk]), {"keputusan": "setujui"})
+    assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
+    # Archiving the approved evidence sends the soal back to Draf.
+    client.force_login(dunia.user["anggota1"])
+    eviden = Eviden.objects.get(soal=s)
+    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "arsip"})
+    assert Butir.objects.get(soal=s).status == StatusButir.DRAF
+    # So does changing the answer while it waits for review.
+    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "pulihkan"})
+    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
+    assert Butir.objects.get(soal=s).status == StatusButir.DIAJUKAN
+    jawab(client, dunia, s, versi=0, pilihan="Ya")
+    assert Butir.objects.get(soal=s).status == StatusButir.DRAF
+    # A returned soal keeps its status and note while it is being fixed.
+    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
+    client.force_login(dunia.user["koordinator1"])
+    client.post(
+        reverse("soal-reviu", args=[pokja.pk, s.pk]), {"keputusan": "kembalikan", "catatan": "ttd"}
+    )
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "sk2.pdf", cb.pdf("ttd"), dokumen=eviden.dokumen)
+    butir = Butir.objects.get(soal=s)
+    assert (butir.status, butir.catatan_reviu) == (StatusButir.PERLU_PERBAIKAN, "ttd")
+
+
+def test_a_member_cannot_version_another_pokjas_evidence_through_reuse(client, dunia):
+    s2 = (
+        soal(dunia, "A.I.1.i.1")
+        .__class__.objects.filter(
+            instrumen=dunia.tim.lembar_kerja.instrumen, area_pokja=2, jenis="abc"
+        )
+        .first()
+    )
+    client.force_login(dunia.user["anggota2"])
+    unggah(client, dunia, s2, "sop.pdf", cb.pdf("SOP"), area=2)
+    dokumen = Dokumen.objects.get()
+    client.force_login(dunia.user["anggota1"])
+    s1 = soal(dunia, "A.I.1.i.1")
+    pokja1 = dunia.pokja(1)
+    r = client.post(
+        reverse("soal-lampirkan", args=[pokja1.pk, s1.pk]),
+        {"dokumen": dokumen.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200  # reuse is allowed...
+    r = unggah(client, dunia, s1, "sop-palsu.pdf", cb.pdf("diubah"), dokumen=dokumen)
+    assert r.status_code == 400  # ...but not changing Pokja II's evidence through it
+    assert "juga menjadi eviden Pokja lain" in r.content.decode()
+    assert dokumen.versi.count() == 1
+    # The chair cannot either (chairs review, they do not write evidence).
+    client.force_login(dunia.user["ketua"])
+    assert unggah(client, dunia, s1, "x.pdf", cb.pdf("x"), dokumen=dokumen).status_code == 403
+
+
+def test_malformed_ids_and_numbers_get_a_message_not_an_error(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    persen = soal(dunia, "A.II.1.i.3")
+    pokja = dunia.pokja(1)
+    client.force_login(dunia.user["anggota1"])
+    for nilai in ("abc", "1.5", "²", "-3"):
+        r = client.post(
+            reverse("soal-lampirkan", args=[pokja.pk, s.pk]),
+            {"dokumen": nilai},
+            HTTP_HX_REQUEST="true",
+        )
+        assert r.status_code == 422
+    m = persen.daftar_masukan.first().masukan
+    for nilai in ("²", "9" * 5000, "-4", "x"):
+        r = client.post(
+            reverse("soal-hitung", args=[pokja.pk, persen.pk]),
+            {f"s{persen.pk}-masukan_{m.pk}": nilai},
+        )
+        assert r.status_code == 200 and "isian belum lengkap" in r.content.decode()
+
+
+def test_interrupted_upload_temp_files_are_swept(settings, tmp_path):
+    import os
+    import time
+
+    from eviden.tasks import bersihkan_sementara
+
+    folder = tmp_path / "sisa"
+    folder.mkdir()
+    settings.EVIDEN_TEMP_DIR = str(folder)
+    lama, baru, lain = folder / "unggah-lama", folder / "unggah-baru", folder / "bukan-unggahan"
+    for p in (lama, baru, lain):
+        p.write_bytes(b"x")
+    os.utime(lama, (time.time() - 7 * 3600,) * 2)
+    os.utime(lain, (time.time() - 7 * 3600,) * 2)
+    assert bersihkan_sementara() == 1
+    assert not lama.exists() and baru.exists() and lain.exists()

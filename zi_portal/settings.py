@@ -86,6 +86,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: take the write lock at BEGIN so concurrent writers wait instead
+    # of failing with "database is locked" halfway through a transaction.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login ------------------------------------------------------------------------
@@ -193,6 +197,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
     CELERY_BEAT_SCHEDULE_FILENAME = str(_queue / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Uploads interrupted by a killed worker leave their temporary file behind.
+    "bersihkan-unggahan-sementara": {
+        "task": "eviden.tasks.bersihkan_sementara",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Security (production: DEBUG=false) -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -35,16 +35,23 @@
         bar.style.width = p + "%";
         progress.setAttribute("aria-valuenow", p);
       };
-      xhr.onload = function () { selesai({ ok: xhr.status < 300, status: xhr.status, html: xhr.responseText }); };
+      xhr.onload = function () {
+        // An expired session answers with the login page (after a redirect): not a success.
+        if (xhr.responseURL && xhr.responseURL.indexOf("/masuk/") !== -1) {
+          selesai({ ok: false, status: 401, html: "", pesan: "Sesi Anda sudah berakhir. Muat ulang halaman lalu masuk lagi." });
+          return;
+        }
+        selesai({ ok: xhr.status < 300, status: xhr.status, html: xhr.responseText });
+      };
       xhr.onerror = function () { selesai({ ok: false, status: 0, html: "" }); };
       xhr.send(berkas);
     });
   }
 
   function pesanDari(html, ok) {
-    var tmp = document.createElement("div");
-    tmp.innerHTML = html;
-    var a = tmp.querySelector(ok ? ".alert-success" : ".alert-danger");
+    // DOMParser documents are inert: nothing in the response runs while it is read.
+    var doc = new DOMParser().parseFromString(html || "", "text/html");
+    var a = doc.querySelector(ok ? ".alert-success" : ".alert-danger");
     return a ? a.textContent.trim() : (ok ? "OK" : "Gagal mengunggah. Periksa koneksi lalu coba lagi.");
   }
 
@@ -65,7 +72,7 @@
       }
       var r = await kirim(url, f, el);
       if (r.html && (r.status === 200 || r.status === 400)) htmlTerakhir = r.html;
-      hasil.push({ nama: f.name, ok: r.ok, pesan: pesanDari(r.html, r.ok) });
+      hasil.push({ nama: f.name, ok: r.ok, pesan: r.pesan || pesanDari(r.html, r.ok) });
       el.remove();
     }
     var kartu = document.getElementById(idKartu);
