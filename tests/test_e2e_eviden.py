@@ -128,3 +128,32 @@ def test_percent_soal_computes_live_and_drag_and_drop_uploads(page, live_server,
     expect(kartu.get_by_role("status").last).to_contain_text("notulen rapat.pdf")
     expect(kartu.get_by_role("alert").last).to_contain_text("palsu.pdf")
     _foto(page, "15-persen-dan-tarik-lepas")
+
+
+def test_assignment_my_tasks_and_notifications_pages(page, live_server, dunia):
+    _masuk(page, live_server, "koordinator1")
+    _ke_pokja_i(page, live_server, dunia)
+    kartu = _kartu(page)
+    kartu.get_by_text("Penugasan", exact=True).click()
+    kartu.get_by_label("Ditugaskan ke").select_option(label=dunia.user["anggota1"].get_full_name())
+    kartu.get_by_label("Tenggat").fill("2026-12-20")
+    kartu.get_by_role("button", name="Simpan", exact=True).click()
+    expect(_kartu(page).locator("[data-penugasan]")).to_contain_text(
+        dunia.user["anggota1"].get_full_name()
+    )
+
+    _masuk(page, live_server, "anggota1")
+    page.get_by_role("link", name="Tugas saya").click()
+    expect(page.get_by_role("heading", name="Tugas saya")).to_be_visible()
+    expect(page.locator(f'[data-tugas="{KODE}"]')).to_contain_text("20 Des 2026")
+    _foto(page, "16-tugas-saya")
+    page.get_by_role("link", name="Notifikasi 1").click()
+    expect(page.locator("[data-notif]")).to_contain_text(
+        f"Anda ditugaskan menyiapkan eviden soal {KODE}"
+    )
+    page.get_by_role("button", name="Tandai semua sudah dibaca").click()
+    expect(page.get_by_role("link", name="Notifikasi", exact=True)).to_be_visible()
+    _foto(page, "17-notifikasi")
+    # The link in the notification leads to the soal.
+    page.locator("[data-notif] a").click()
+    expect(_kartu(page)).to_be_visible()
