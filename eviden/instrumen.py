@@ -3,13 +3,17 @@
 The file is checked completely before anything is written: weights must add up at every
 level (komponen 100 in total, each node the sum of its children, each Pokja area the sum
 of its pemenuhan and reform parts), answer types must carry the right options, % formulas
-may only use their Jumlah inputs. A refused file names the offending node or soal.
+may only use their Jumlah inputs. The rules on those inputs (``syarat``: comparisons in the
+formula language with a message) and the texts in words (``uraian``, ``uraian_rumus``,
+``catatan_batas``) may only name the soal's inputs, and every % soal must explain its
+formula in words. A refused file names the offending node or soal.
 
 Loading is idempotent: the instrument is keyed by its ``kode`` and remembers the SHA-256
 of the file's content; loading the same content again writes nothing. Changed content
 updates rows in place (ids stay), so answers attached to a soal keep pointing at it.
 """
 
+import ast
 import hashlib
 import json
 from dataclasses import dataclass
@@ -44,6 +48,8 @@ KOLOM_AMBANG = (
     "pelayanan_prima",
 )
 TOTAL = Decimal(100)
+BATAS_NILAI = ("atas", "bawah")
+PANJANG_URAIAN = Soal._meta.get_field("uraian").max_length
 
 
 class InstrumenTidakSah(ValueError):
@@ -192,8 +198,11 @@ def periksa(data):
                         f"{label}: rumus memakai {sorted(dipakai - nama_masukan) or 'tidak ada'} "
                         "yang bukan masukannya"
                     )
+            _periksa_uraian(s, label, nama_masukan, kesalahan)
         elif s.get("rumus"):
             kesalahan.append(f"{label}: hanya soal persen yang boleh punya rumus")
+        if jenis != JenisJawaban.PERSEN and any(s.get(k) for k in KOLOM_URAIAN):
+            kesalahan.append(f"{label}: hanya soal persen yang boleh punya syarat atau uraian")
 
     for predikat in ("WBK", "WBBM"):
         ambang = data["ambang"].get(predikat)
@@ -206,6 +215,69 @@ def periksa(data):
     if kesalahan:
         raise InstrumenTidakSah(kesalahan)
     return nodes, soal_list
+
+
+KOLOM_URAIAN = ("syarat", "uraian", "uraian_rumus", "catatan_batas")
+
+
+def _periksa_teks(teks, konteks, nama_masukan, kesalahan):
+    """A template may only hold ``{name}`` placeholders of the soal's inputs."""
+    if not isinstance(teks, str):
+        kesalahan.append(f"{konteks}: harus berupa teks")
+        return
+    sisa = rumus_mod.PLACEHOLDER.sub("", teks)
+    if "{" in sisa or "}" in sisa:
+        kesalahan.append(f"{konteks}: kurung kurawal hanya untuk tempat isi {{nama}}")
+    asing = rumus_mod.placeholder(teks) - nama_masukan
+    if asing:
+        kesalahan.append(f"{konteks}: tempat isi {sorted(asing)} bukan masukannya")
+
+
+def _periksa_uraian(s, label, nama_masukan, kesalahan):
+    """Check the syarat, uraian, uraian_rumus and catatan_batas of a % soal."""
+    syarat = s.get("syarat") or []
+    if not isinstance(syarat, list):
+        kesalahan.append(f"{label}: syarat harus berupa daftar")
+        syarat = []
+    for i, aturan in enumerate(syarat, start=1):
+        konteks = f"{label}: syarat {i}"
+        if not isinstance(aturan, dict) or set(aturan) != {"rumus", "pesan"}:
+            kesalahan.append(f"{konteks}: harus berisi tepat 'rumus' dan 'pesan'")
+            continue
+        konteks = f"{label}: syarat {aturan['rumus']!r}"
+        pesan = aturan["pesan"]
+        if isinstance(pesan, str) and not pesan.strip():
+            kesalahan.append(f"{konteks}: pesan kosong")
+        _periksa_teks(pesan, f"{konteks}: pesan", nama_masukan, kesalahan)
+        try:
+            tree, dipakai = rumus_mod.parse(aturan["rumus"])
+        except (rumus_mod.RumusError, TypeError) as exc:
+            kesalahan.append(f"{konteks}: {exc}")
+            continue
+        if not isinstance(tree.body, ast.Compare):
+            kesalahan.append(f"{konteks}: syarat harus berupa perbandingan")
+        if not dipakai <= nama_masukan:
+            kesalahan.append(
+                f"{konteks}: memakai {sorted(dipakai - nama_masukan)} yang bukan masukannya"
+            )
+        elif isinstance(pesan, str) and not dipakai <= rumus_mod.placeholder(pesan):
+            kesalahan.append(
+                f"{konteks}: pesan tidak menyebut {sorted(dipakai - rumus_mod.placeholder(pesan))}"
+            )
+    uraian_rumus = s.get("uraian_rumus")
+    if not isinstance(uraian_rumus, str) or not uraian_rumus.strip():
+        kesalahan.append(f"{label}: soal persen perlu uraian_rumus (rumus dalam kata)")
+    for kunci in ("uraian", "uraian_rumus"):
+        teks = s.get(kunci) or ""
+        _periksa_teks(teks, f"{label}: {kunci}", nama_masukan, kesalahan)
+        if isinstance(teks, str) and len(teks) > PANJANG_URAIAN:
+            kesalahan.append(f"{label}: {kunci} lebih dari {PANJANG_URAIAN} karakter")
+    catatan = s.get("catatan_batas") or {}
+    if not isinstance(catatan, dict) or not set(catatan) <= set(BATAS_NILAI):
+        kesalahan.append(f"{label}: catatan_batas hanya boleh berkunci {list(BATAS_NILAI)}")
+    else:
+        for kunci, teks in catatan.items():
+            _periksa_teks(teks, f"{label}: catatan_batas.{kunci}", nama_masukan, kesalahan)
 
 
 def sidik(data):
@@ -334,6 +406,10 @@ def _simpan_soal(instrumen, soal_list, node_db):
             "panduan_eviden": s.get("panduan_eviden") or [],
             "rumus": s.get("rumus") or "",
             "penjelasan_rumus": s.get("penjelasan_rumus") or "",
+            "syarat_masukan": s.get("syarat") or [],
+            "uraian": s.get("uraian") or "",
+            "uraian_rumus": s.get("uraian_rumus") or "",
+            "catatan_batas": s.get("catatan_batas") or {},
             "excel_baris": s.get("excel_baris"),
             "area_pokja": area_by_node.get(node["kode"]),
         }

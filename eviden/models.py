@@ -158,6 +158,14 @@ class Soal(models.Model):
     panduan_eviden = models.JSONField(_("panduan eviden"), default=list, blank=True)
     rumus = models.CharField(_("rumus"), max_length=300, blank=True)
     penjelasan_rumus = models.TextField(_("penjelasan rumus"), blank=True)
+    # Rules the Jumlah inputs must satisfy: [{"rumus": "terintegrasi <= perubahan",
+    # "pesan": "... ({terintegrasi}) ... ({perubahan})."}], checked by rumus.periksa_syarat.
+    syarat_masukan = models.JSONField(_("syarat isian"), default=list, blank=True)
+    # The computation in words, with {variable} placeholders filled by rumus.uraikan.
+    uraian = models.CharField(_("uraian dengan angka"), max_length=300, blank=True)
+    uraian_rumus = models.CharField(_("rumus dalam kata"), max_length=300, blank=True)
+    # Sentences for a raw value above 1 or below 0: {"atas": "...", "bawah": "..."}.
+    catatan_batas = models.JSONField(_("catatan batas nilai"), default=dict, blank=True)
     excel_baris = models.PositiveIntegerField(_("baris Excel LKE"), null=True, blank=True)
     # The Pokja area (1..6) of the soal's area ancestor, copied by the loader so that a Pokja's
     # soal are one indexed filter away; null for Hasil soal, which belong to no Pokja.
@@ -284,10 +292,48 @@ class Jawaban(models.Model):
 
 
 class StatusButir(models.TextChoices):
+    """The review state of a soal, with the transitions it allows.
+
+    Draf / Perlu perbaikan: members change answer and evidence, and may submit. Menunggu
+    reviu: locked for members (they may withdraw it); the reviewer approves or returns it.
+    Disetujui: locked; changing it needs an explicit reopen, which tells the reviewers.
+    Templates and services both ask these methods, so a button is shown only when the
+    service would accept the click.
+    """
+
     DRAF = "draf", _("Draf")
     DIAJUKAN = "diajukan", _("Menunggu reviu")
     PERLU_PERBAIKAN = "perbaikan", _("Perlu perbaikan")
     DISETUJUI = "disetujui", _("Disetujui")
+
+    def boleh_diubah(self):
+        return self in (StatusButir.DRAF, StatusButir.PERLU_PERBAIKAN)
+
+    def boleh_diajukan(self):
+        return self.boleh_diubah()
+
+    def boleh_direviu(self):
+        return self == StatusButir.DIAJUKAN
+
+    def boleh_ditarik(self):
+        return self == StatusButir.DIAJUKAN
+
+    def boleh_dibuka(self):
+        return self == StatusButir.DISETUJUI
+
+    def alasan_terkunci(self):
+        """Why answer and evidence cannot change now ("" when they can)."""
+        if self == StatusButir.DIAJUKAN:
+            return _(
+                "Soal ini sedang menunggu reviu, jadi jawaban dan eviden terkunci. "
+                "Tarik kembali pengajuan bila ingin mengubahnya."
+            )
+        if self == StatusButir.DISETUJUI:
+            return _(
+                "Soal ini sudah disetujui, jadi jawaban dan eviden terkunci. "
+                "Buka kembali bila ingin mengubahnya; soal harus direviu ulang."
+            )
+        return ""
 
 
 class Butir(models.Model):
@@ -336,6 +382,11 @@ class Butir(models.Model):
 
     def __str__(self):
         return f"{self.soal.kode} ({self.get_status_display()})"
+
+    @property
+    def alur(self):
+        """The status as a ``StatusButir`` member, with its transitions."""
+        return StatusButir(self.status)
 
 
 class Dokumen(models.Model):

@@ -5,10 +5,19 @@ walking a whitelist of node types: numbers, variable names, ``+ - * /``, unary m
 comparisons and two functions, ``bagi(a, b, d)`` (a ÷ b, or d when b is 0) and
 ``jika(syarat, x, y)``. Nothing else (attributes, calls of other names, subscripts) is
 accepted, so a formula can never run code. Results are clamped to [0, 1].
+
+The same language states the rules (``syarat``) that the Jumlah inputs of a % soal must
+satisfy, e.g. ``terintegrasi <= perubahan``; ``periksa_syarat`` returns the messages of the
+rules that do not hold. ``uraikan`` fills a sentence template such as
+``"{perubahan} perubahan dari {agen} agen perubahan"`` with numbers written the Indonesian
+way (1.250; 2,5). Templates are instrument data, so only plain ``{name}`` placeholders are
+substituted, by a regular expression; ``str.format`` is never used on them.
 """
 
 import ast
 import operator
+import re
+from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 _BINOP = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
@@ -89,12 +98,21 @@ def _eval(node, nilai):
     raise RumusError(f"bagian rumus tidak diizinkan: {type(node).__name__}")
 
 
-def hitung(rumus, nilai):
-    """Evaluate ``rumus`` with ``nilai`` (name → number); return a Decimal in [0, 1].
+@dataclass(frozen=True)
+class Hasil:
+    """A formula's result: ``mentah`` unclamped, ``nilai`` clamped to [0, 1].
 
-    Returns None when an input is missing (not answered yet).
+    ``batas`` is ``"atas"`` when ``mentah`` > 1, ``"bawah"`` when ``mentah`` < 0, else ``""``
+    (the keys of a soal's ``catatan_batas``). Both values are None while an input is missing.
     """
-    tree, names = parse(rumus)
+
+    nilai: Decimal | None
+    mentah: Decimal | None
+    batas: str = ""
+
+
+def _hitung_pohon(tree, names, nilai):
+    """Evaluate a parsed tree; None when an input is missing, bools become 0/1."""
     if any(nilai.get(n) is None for n in names):
         return None
     try:
@@ -103,4 +121,68 @@ def hitung(rumus, nilai):
         raise RumusError(str(exc)) from exc
     if isinstance(hasil, bool):
         hasil = Decimal(int(hasil))
-    return min(max(hasil, Decimal(0)), Decimal(1))
+    return hasil
+
+
+def hitung_rinci(rumus, nilai):
+    """Evaluate ``rumus`` with ``nilai`` (name → number); return a ``Hasil``."""
+    mentah = _hitung_pohon(*parse(rumus), nilai)
+    if mentah is None:
+        return Hasil(None, None, "")
+    batas = "atas" if mentah > 1 else "bawah" if mentah < 0 else ""
+    return Hasil(min(max(mentah, Decimal(0)), Decimal(1)), mentah, batas)
+
+
+def hitung(rumus, nilai):
+    """Evaluate ``rumus`` with ``nilai`` (name → number); return a Decimal in [0, 1].
+
+    Returns None when an input is missing (not answered yet).
+    """
+    return hitung_rinci(rumus, nilai).nilai
+
+
+def periksa_syarat(syarat, nilai):
+    """Return the filled ``pesan`` of every rule in ``syarat`` that ``nilai`` breaks.
+
+    ``syarat`` is a list of ``{"rumus": "<comparison>", "pesan": "<template>"}``. A rule
+    whose inputs are not all filled yet is skipped.
+    """
+    pesan = []
+    for aturan in syarat:
+        hasil = _hitung_pohon(*parse(aturan["rumus"]), nilai)
+        if hasil is not None and not hasil:
+            pesan.append(uraikan(aturan["pesan"], nilai))
+    return pesan
+
+
+# A placeholder is a plain variable name in braces; nothing else in a template is special.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+KOSONG = "…"
+
+
+def placeholder(teks):
+    """Return the set of ``{name}`` placeholder names in ``teks``."""
+    return set(PLACEHOLDER.findall(teks or ""))
+
+
+def angka_id(nilai):
+    """Write a number the Indonesian way: ``1250`` → ``1.250``, ``2.5`` → ``2,5``."""
+    d = Decimal(str(nilai))
+    if d == d.to_integral_value():
+        return f"{int(d):,}".replace(",", ".")
+    tanda = "-" if d < 0 else ""
+    utuh, _, pecahan = format(abs(d).normalize(), "f").partition(".")
+    return f"{tanda}{int(utuh):,}".replace(",", ".") + "," + pecahan
+
+
+def uraikan(teks, nilai):
+    """Fill the ``{name}`` placeholders of ``teks`` with the numbers in ``nilai``.
+
+    Missing or empty inputs are written as "…"; anything else in ``teks`` is left as is.
+    """
+
+    def isi(cocok):
+        v = nilai.get(cocok.group(1))
+        return KOSONG if v is None else angka_id(v)
+
+    return PLACEHOLDER.sub(isi, teks or "")

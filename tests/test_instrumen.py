@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from eviden.instrumen import InstrumenTidakSah, baca_berkas, muat_instrumen
 from eviden.models import AmbangPredikat, Instrumen, JenisJawaban, Node, Soal, SoalMasukan
+from eviden.rumus import parse, placeholder
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,17 @@ def test_an_area_weight_that_breaks_the_regulation_is_refused(data):
         muat_instrumen(data=rusak)
 
 
+def _persen(data, kode):
+    node, _, _nomor = kode.rpartition(".")
+    (soal,) = [s for s in _node(data, node)["soal"] if s["kode"] == kode]
+    return soal
+
+
+def _syarat(data):
+    """The syarat of "perubahan telah terintegrasi" (A.II.1.i.6)."""
+    return _persen(data, "A.II.1.i.6")["syarat"]
+
+
 @pytest.mark.parametrize(
     ("rusak", "pesan"),
     [
@@ -186,6 +198,61 @@ def test_an_area_weight_that_breaks_the_regulation_is_refused(data):
             "soal A.I.1.i.1: jenis jawaban 'esai' tidak dikenal",
         ),
         (lambda d: _node(d, "A.I.1.i").update(soal=[]), "node A.I.1.i «Penyusunan Tim Kerja»"),
+        (
+            lambda d: _syarat(d)[0].update(rumus="terintegrasi <= orang"),
+            "soal A.II.1.i.6: syarat 'terintegrasi <= orang': memakai ['orang'] yang bukan "
+            "masukannya",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(rumus="terintegrasi <="),
+            "soal A.II.1.i.6: syarat 'terintegrasi <=': rumus tidak dapat dibaca",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(rumus="open('x') <= perubahan"),
+            "soal A.II.1.i.6: syarat \"open('x') <= perubahan\": fungsi tidak dikenal",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(rumus="terintegrasi - perubahan"),
+            "soal A.II.1.i.6: syarat 'terintegrasi - perubahan': syarat harus berupa perbandingan",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(pesan="Terintegrasi ({terintegrasi}) terlalu banyak."),
+            "soal A.II.1.i.6: syarat 'terintegrasi <= perubahan': pesan tidak menyebut "
+            "['perubahan']",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(pesan="{terintegrasi} > {perubahan} {orang}"),
+            "soal A.II.1.i.6: syarat 'terintegrasi <= perubahan': pesan: tempat isi ['orang'] "
+            "bukan masukannya",
+        ),
+        (
+            lambda d: _syarat(d)[0].update(pesan="{terintegrasi.__class__} {perubahan}"),
+            "soal A.II.1.i.6: syarat 'terintegrasi <= perubahan': pesan: kurung kurawal hanya",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.6").update(uraian="{terintegrasi} dari {semua}"),
+            "soal A.II.1.i.6: uraian: tempat isi ['semua'] bukan masukannya",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.3")["catatan_batas"].update(atas="{agen} < {orang}"),
+            "soal A.II.1.i.3: catatan_batas.atas: tempat isi ['orang'] bukan masukannya",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.3")["catatan_batas"].update(tengah="?"),
+            "soal A.II.1.i.3: catatan_batas hanya boleh berkunci ['atas', 'bawah']",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.6").update(uraian_rumus=""),
+            "soal A.II.1.i.6: soal persen perlu uraian_rumus",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.6").pop("uraian_rumus"),
+            "soal A.II.1.i.6: soal persen perlu uraian_rumus",
+        ),
+        (
+            lambda d: _persen(d, "A.II.1.i.5").update(uraian_rumus="jumlah ÷ jumlah"),
+            "soal A.II.1.i.5: hanya soal persen yang boleh punya syarat atau uraian",
+        ),
     ],
 )
 def test_broken_files_are_refused_with_a_message(data, rusak, pesan):
@@ -213,3 +280,65 @@ def test_command_loads_and_reports_no_change_the_second_time(tmp_path, data):
     with pytest.raises(CommandError, match="node A.I.5 «Penguatan Pengawasan»"):
         call_command("muat_instrumen", str(berkas))
     assert not Instrumen.objects.filter(kode="LKE-RUSAK").exists()
+
+
+# The rules on the Jumlah inputs chosen for each % item (a part may not exceed its whole).
+SYARAT = {
+    "A.II.1.i.3": [],  # more changes than change agents is allowed (capped at 100 %)
+    "A.II.1.i.6": ["terintegrasi <= perubahan"],
+    "A.II.3.iii.4": ["disanksi <= tahun_ini"],
+    "A.II.4.i.3": ["tercapai <= sasaran"],
+    "A.II.5.ii.4": ["selesai <= harus", "diproses <= harus"],
+    "A.II.5.iii.a.5": ["sudah_lapor <= kepala + pejabat + lainnya"],
+    "A.II.5.iii.b.5": ["sudah_lapor <= administrator + pengawas + fungsional"],
+    "A.II.6.i.4": ["dipermudah <= terdaftar"],
+}
+
+
+def test_every_percent_item_explains_itself_in_words_with_only_its_inputs(instrumen):
+    persen = Soal.objects.filter(instrumen=instrumen, jenis=JenisJawaban.PERSEN)
+    assert {s.kode: [a["rumus"] for a in s.syarat_masukan] for s in persen} == SYARAT
+    for soal in persen:
+        nama = set(soal.daftar_masukan.values_list("nama", flat=True))
+        assert soal.uraian_rumus.strip() and soal.uraian.strip(), soal.kode
+        assert "bagi(" not in soal.uraian_rumus and not placeholder(soal.uraian_rumus)
+        # The sentence with numbers names every input the formula uses.
+        assert placeholder(soal.uraian) == parse(soal.rumus)[1], soal.kode
+        assert set(soal.catatan_batas) <= {"atas", "bawah"}, soal.kode
+        teks = [soal.uraian, *soal.catatan_batas.values()]
+        for aturan in soal.syarat_masukan:
+            _tree, dipakai = parse(aturan["rumus"])
+            assert dipakai <= nama, (soal.kode, aturan)
+            assert placeholder(aturan["pesan"]) >= dipakai, (soal.kode, aturan)
+            teks.append(aturan["pesan"])
+        for t in teks:
+            assert placeholder(t) <= nama, (soal.kode, t)
+    # Only the values that can leave [0, 1] carry a note: changes per agent and discipline.
+    batas = {s.kode: sorted(s.catatan_batas) for s in persen if s.catatan_batas}
+    assert batas == {"A.II.1.i.3": ["atas"], "A.II.3.iii.4": ["bawah"]}
+    lain = Soal.objects.filter(instrumen=instrumen).exclude(jenis=JenisJawaban.PERSEN)
+    assert not lain.exclude(syarat_masukan=[], uraian="", uraian_rumus="", catatan_batas={})
+
+
+def test_the_words_are_stored_as_in_the_file(instrumen, data):
+    berkas = _persen(data, "A.II.5.iii.a.5")
+    soal = Soal.objects.get(instrumen=instrumen, kode="A.II.5.iii.a.5")
+    assert soal.syarat_masukan == berkas["syarat"]
+    assert (
+        soal.uraian
+        == berkas["uraian"]
+        == ("{sudah_lapor} sudah melapor dari {kepala} + {pejabat} + {lainnya} wajib lapor")
+    )
+    assert soal.uraian_rumus == berkas["uraian_rumus"]
+    assert soal.catatan_batas == {}
+
+
+def test_a_changed_rule_is_updated_in_place(instrumen, data):
+    soal = Soal.objects.get(instrumen=instrumen, kode="A.II.1.i.6")
+    ubah = copy.deepcopy(data)
+    _syarat(ubah)[0]["pesan"] = "Terintegrasi ({terintegrasi}) > dibuat ({perubahan})."
+    assert muat_instrumen(data=ubah).berubah is True
+    soal.refresh_from_db()
+    assert (
+        soal.syarat_masukan[0]["pesan"] == "Terintegrasi ({terintegrasi}) > dibuat ({perubahan})."
+    )

@@ -119,6 +119,18 @@ JENIS = {
 
 # Butir persentase turunan, urut seperti di LKE. "masukan" adalah nama variabel
 # untuk tiap isian Jumlah (urut sesuai bank), "bank" adalah id soal Jumlah-nya.
+#
+# "syarat": aturan yang harus dipenuhi isian (ekspresi perbandingan dalam bahasa rumus)
+#   beserta pesan penolakannya; hanya untuk isian yang mustahil menurut maknanya (bagian
+#   lebih besar daripada keseluruhannya). Perubahan lebih banyak daripada agen perubahan
+#   bukan mustahil (LKE membolehkannya; nilainya dibatasi 100 %), jadi tanpa syarat.
+#   Isian negatif sudah ditolak formulir (minimal 0). Pengaduan: rumus resmi ambigu
+#   (lihat di atas), jadi "sedang diproses" tidak dianggap pasti bagian yang terpisah dari
+#   "selesai"; masing-masing hanya dibatasi oleh "harus ditindaklanjuti".
+# "uraian": perhitungan dalam kata dengan angka isian; "uraian_rumus": rumus dalam kata,
+#   ditampilkan selama isian belum lengkap; "catatan_batas": kalimat bila nilai mentah
+#   melewati 1 ("atas") atau di bawah 0 ("bawah"), hanya untuk butir yang bisa begitu.
+# Teks memakai tempat isi {nama_variabel}; tanda kurung kurawal lain tidak dipakai.
 PERSEN = [
     {
         "bank": [88, 89],
@@ -128,6 +140,15 @@ PERSEN = [
             "Nilai = jumlah perubahan yang dibuat dibagi jumlah agen perubahan "
             "(kebijakan 1 agen 1 perubahan), bernilai 0 bila belum ada agen perubahan."
         ),
+        "syarat": [],
+        "uraian": "{perubahan} perubahan dari {agen} agen perubahan",
+        "uraian_rumus": "jumlah perubahan yang dibuat ÷ jumlah agen perubahan",
+        "catatan_batas": {
+            "atas": (
+                "Perubahan ({perubahan}) lebih banyak daripada agen perubahan ({agen}); "
+                "nilai dibatasi 100 %."
+            ),
+        },
     },
     {
         "bank": [90, 91],
@@ -137,6 +158,17 @@ PERSEN = [
             "Nilai = jumlah perubahan yang telah diintegrasikan dalam sistem manajemen "
             "dibagi jumlah perubahan yang dibuat, bernilai 0 bila belum ada perubahan."
         ),
+        "syarat": [
+            {
+                "rumus": "terintegrasi <= perubahan",
+                "pesan": (
+                    "Jumlah perubahan yang terintegrasi ({terintegrasi}) tidak boleh lebih "
+                    "dari jumlah perubahan yang dibuat ({perubahan})."
+                ),
+            },
+        ],
+        "uraian": "{terintegrasi} terintegrasi dari {perubahan} perubahan yang dibuat",
+        "uraian_rumus": "jumlah perubahan yang terintegrasi ÷ jumlah perubahan yang dibuat",
     },
     {
         "bank": [102, 103, 104],
@@ -151,6 +183,22 @@ PERSEN = [
             "ini juga nol dan 0 jika ada pelanggaran, sedangkan jumlah pelanggaran yang "
             "disanksi hanya informasi dan tidak ikut dihitung."
         ),
+        "syarat": [
+            {
+                "rumus": "disanksi <= tahun_ini",
+                "pesan": (
+                    "Jumlah pelanggaran yang telah diberi sanksi ({disanksi}) tidak boleh "
+                    "lebih dari jumlah pelanggaran tahun ini ({tahun_ini})."
+                ),
+            },
+        ],
+        "uraian": "pelanggaran dari {tahun_lalu} (tahun lalu) menjadi {tahun_ini} (tahun ini)",
+        "uraian_rumus": (
+            "(pelanggaran tahun lalu − pelanggaran tahun ini) ÷ pelanggaran tahun lalu"
+        ),
+        "catatan_batas": {
+            "bawah": "Pelanggaran disiplin bertambah ({tahun_lalu} → {tahun_ini}); nilai 0.",
+        },
     },
     {
         "bank": [105, 106],
@@ -159,6 +207,19 @@ PERSEN = [
         "penjelasan": (
             "Nilai = jumlah sasaran kinerja yang tercapai 100% atau lebih dibagi jumlah "
             "sasaran kinerja, bernilai 0 bila belum ada sasaran kinerja."
+        ),
+        "syarat": [
+            {
+                "rumus": "tercapai <= sasaran",
+                "pesan": (
+                    "Jumlah sasaran kinerja yang tercapai ({tercapai}) tidak boleh lebih "
+                    "dari jumlah sasaran kinerja ({sasaran})."
+                ),
+            },
+        ],
+        "uraian": "{tercapai} tercapai dari {sasaran} sasaran kinerja",
+        "uraian_rumus": (
+            "jumlah sasaran kinerja yang tercapai 100 % atau lebih ÷ jumlah sasaran kinerja"
         ),
     },
     {
@@ -171,6 +232,27 @@ PERSEN = [
             "jumlah pengaduan yang harus ditindaklanjuti (pengaduan yang sedang diproses "
             "tidak dihitung), bernilai 0 bila tidak ada pengaduan yang harus ditindaklanjuti."
         ),
+        "syarat": [
+            {
+                "rumus": "selesai <= harus",
+                "pesan": (
+                    "Jumlah pengaduan yang selesai ditindaklanjuti ({selesai}) tidak boleh "
+                    "lebih dari jumlah pengaduan yang harus ditindaklanjuti ({harus})."
+                ),
+            },
+            {
+                "rumus": "diproses <= harus",
+                "pesan": (
+                    "Jumlah pengaduan yang sedang diproses ({diproses}) tidak boleh lebih "
+                    "dari jumlah pengaduan yang harus ditindaklanjuti ({harus})."
+                ),
+            },
+        ],
+        "uraian": "{selesai} selesai dari {harus} pengaduan yang harus ditindaklanjuti",
+        "uraian_rumus": (
+            "jumlah pengaduan yang selesai ditindaklanjuti ÷ jumlah pengaduan yang harus "
+            "ditindaklanjuti"
+        ),
     },
     {
         "bank": [113, 114, 115, 116],
@@ -180,6 +262,20 @@ PERSEN = [
             "Nilai = jumlah yang sudah melaporkan LHKPN (isian terakhir dibaca sebagai total "
             "yang sudah melapor) dibagi jumlah wajib lapor, yaitu kepala satuan kerja + "
             "pejabat wajib LHKPN + lainnya, bernilai 0 bila tidak ada wajib lapor."
+        ),
+        "syarat": [
+            {
+                "rumus": "sudah_lapor <= kepala + pejabat + lainnya",
+                "pesan": (
+                    "Jumlah yang sudah melaporkan LHKPN ({sudah_lapor}) tidak boleh lebih "
+                    "dari jumlah wajib lapor: kepala satuan kerja ({kepala}) + pejabat "
+                    "({pejabat}) + lainnya ({lainnya})."
+                ),
+            },
+        ],
+        "uraian": "{sudah_lapor} sudah melapor dari {kepala} + {pejabat} + {lainnya} wajib lapor",
+        "uraian_rumus": (
+            "jumlah yang sudah melapor ÷ (kepala satuan kerja + pejabat wajib LHKPN + lainnya)"
         ),
     },
     {
@@ -191,6 +287,24 @@ PERSEN = [
             "dibagi jumlah wajib lapor, yaitu pejabat administrator + pejabat pengawas + "
             "fungsional dan pelaksana, bernilai 0 bila tidak ada wajib lapor."
         ),
+        "syarat": [
+            {
+                "rumus": "sudah_lapor <= administrator + pengawas + fungsional",
+                "pesan": (
+                    "Jumlah yang sudah melaporkan LHKASN ({sudah_lapor}) tidak boleh lebih "
+                    "dari jumlah wajib lapor: pejabat administrator ({administrator}) + "
+                    "pejabat pengawas ({pengawas}) + fungsional dan pelaksana ({fungsional})."
+                ),
+            },
+        ],
+        "uraian": (
+            "{sudah_lapor} sudah melapor dari {administrator} + {pengawas} + {fungsional} "
+            "wajib lapor"
+        ),
+        "uraian_rumus": (
+            "jumlah yang sudah melapor ÷ (pejabat administrator + pejabat pengawas + "
+            "fungsional dan pelaksana)"
+        ),
     },
     {
         "bank": [122, 123],
@@ -200,6 +314,20 @@ PERSEN = [
             "Nilai = jumlah perijinan/pelayanan yang telah dipermudah dibagi jumlah "
             "perijinan/pelayanan yang terdata/terdaftar, bernilai 0 bila belum ada yang "
             "terdaftar."
+        ),
+        "syarat": [
+            {
+                "rumus": "dipermudah <= terdaftar",
+                "pesan": (
+                    "Jumlah perijinan/pelayanan yang dipermudah ({dipermudah}) tidak boleh "
+                    "lebih dari jumlah yang terdata/terdaftar ({terdaftar})."
+                ),
+            },
+        ],
+        "uraian": "{dipermudah} dipermudah dari {terdaftar} perijinan/pelayanan terdaftar",
+        "uraian_rumus": (
+            "jumlah perijinan/pelayanan yang dipermudah ÷ jumlah perijinan/pelayanan yang "
+            "terdata/terdaftar"
         ),
     },
 ]
@@ -254,6 +382,9 @@ NODE_RUMUS = (
     ast.LtE,
     ast.GtE,
 )
+# Tempat isi dalam pesan/uraian: {nama}; kurung kurawal lain tidak boleh ada.
+TEMPAT_ISI = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+BATAS = {"atas", "bawah"}
 KATA_SAMBUNG = {"akan", "atau", "dan", "dari", "di", "ke", "oleh", "pada", "serta", "telah", "yang"}
 
 
@@ -401,6 +532,10 @@ def soal_dari_bank(s: dict, *, dengan_bobot: bool) -> dict:
         "masukan": [],
         "rumus": "",
         "penjelasan_rumus": "",
+        "syarat": [],
+        "uraian": "",
+        "uraian_rumus": "",
+        "catatan_batas": {},
     }
 
 
@@ -482,6 +617,10 @@ def tambah_persen(b: dict, ambil: list, spek: dict, dipangkas: list[str]) -> Non
             ],
             "rumus": spek["rumus"],
             "penjelasan_rumus": spek["penjelasan"],
+            "syarat": [dict(aturan) for aturan in spek["syarat"]],
+            "uraian": spek["uraian"],
+            "uraian_rumus": spek["uraian_rumus"],
+            "catatan_batas": dict(spek.get("catatan_batas", {})),
         }
     )
 
@@ -516,6 +655,9 @@ def periksa(instrumen: dict) -> Counter:
     for n, s in soal:
         if s["jenis"] == "persen":
             periksa_rumus(s)
+            periksa_uraian(s)
+        elif s["syarat"] or s["uraian"] or s["uraian_rumus"] or s["catatan_batas"]:
+            gagal(f"{s['kode']}: syarat/uraian hanya untuk butir persentase")
         if n["kode"].startswith("A") and s["jenis"] != "jumlah" and not s["panduan_eviden"]:
             gagal(f"{s['kode']}: panduan_eviden kosong")
         if s["bobot"] is not None and not n["kode"].startswith("B"):
@@ -559,11 +701,49 @@ def periksa_bobot(nodes: list, area_pokja: list) -> None:
 
 
 def periksa_rumus(s: dict) -> None:
-    """Rumus harus ekspresi yang diizinkan dan hanya memakai nama dari masukan."""
+    """Rumus dan syarat harus ekspresi yang diizinkan dan hanya memakai nama dari masukan."""
+    periksa_ekspresi(s, s["rumus"], "rumus")
+    for aturan in s["syarat"]:
+        if set(aturan) != {"rumus", "pesan"}:
+            gagal(f"{s['kode']}: syarat harus berisi tepat 'rumus' dan 'pesan'")
+        pohon = periksa_ekspresi(s, aturan["rumus"], "syarat")
+        if not isinstance(pohon.body, ast.Compare):
+            gagal(f"{s['kode']}: syarat {aturan['rumus']!r} bukan perbandingan")
+        dipakai = {n.id for n in ast.walk(pohon) if isinstance(n, ast.Name)} - FUNGSI_RUMUS
+        tidak_disebut = dipakai - set(TEMPAT_ISI.findall(aturan["pesan"]))
+        if tidak_disebut:
+            gagal(f"{s['kode']}: pesan syarat tidak menyebut isian {sorted(tidak_disebut)}")
+
+
+def periksa_uraian(s: dict) -> None:
+    """Teks pesan/uraian/catatan hanya memakai tempat isi {nama} dari masukan."""
+    if not s["uraian"].strip() or not s["uraian_rumus"].strip():
+        gagal(f"{s['kode']}: uraian dan uraian_rumus wajib diisi")
+    if not set(s["catatan_batas"]) <= BATAS:
+        gagal(f"{s['kode']}: kunci catatan_batas hanya boleh {sorted(BATAS)}")
+    teks = [("uraian", s["uraian"]), ("uraian_rumus", s["uraian_rumus"])]
+    teks += [("pesan syarat", a["pesan"]) for a in s["syarat"]]
+    teks += [(f"catatan_batas.{k}", v) for k, v in s["catatan_batas"].items()]
+    nama = {m["nama"] for m in s["masukan"]}
+    for bagian, isi in teks:
+        if not isinstance(isi, str) or not isi.strip():
+            gagal(f"{s['kode']}: {bagian} kosong")
+        sisa = TEMPAT_ISI.sub("", isi)
+        if "{" in sisa or "}" in sisa:
+            gagal(f"{s['kode']}: {bagian} punya kurung kurawal yang bukan tempat isi {{nama}}")
+        asing = set(TEMPAT_ISI.findall(isi)) - nama
+        if asing:
+            gagal(f"{s['kode']}: {bagian} memakai {sorted(asing)} di luar masukan")
+    if TEMPAT_ISI.search(s["uraian_rumus"]):
+        gagal(f"{s['kode']}: uraian_rumus tanpa angka, jadi tanpa tempat isi")
+
+
+def periksa_ekspresi(s: dict, ekspresi: str, jenis: str) -> ast.Expression:
+    """Periksa satu ekspresi bahasa rumus milik soal ``s``; kembalikan pohonnya."""
     try:
-        pohon = ast.parse(s["rumus"], mode="eval")
+        pohon = ast.parse(ekspresi, mode="eval")
     except SyntaxError as e:
-        gagal(f"{s['kode']}: rumus tidak valid: {e}")
+        gagal(f"{s['kode']}: {jenis} tidak valid: {e}")
     fungsi = set()
     for simpul in ast.walk(pohon):
         if not isinstance(simpul, NODE_RUMUS):
@@ -579,7 +759,8 @@ def periksa_rumus(s: dict) -> None:
     nama = {m["nama"] for m in s["masukan"]}
     for simpul in ast.walk(pohon):
         if isinstance(simpul, ast.Name) and id(simpul) not in fungsi and simpul.id not in nama:
-            gagal(f"{s['kode']}: rumus memakai nama {simpul.id!r} di luar masukan")
+            gagal(f"{s['kode']}: {jenis} memakai nama {simpul.id!r} di luar masukan")
+    return pohon
 
 
 # --- Utama --------------------------------------------------------------------
