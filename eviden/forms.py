@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import rumus
 from .models import JENIS_PILIHAN, JenisJawaban
 
 
@@ -21,9 +22,10 @@ class JawabanForm(forms.Form):
         help_text=_("Jelaskan kondisi nyata dan sebutkan eviden yang mendukung jawaban."),
     )
 
-    def __init__(self, *args, soal, **kwargs):
+    def __init__(self, *args, soal, masukan=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.soal = soal
+        self.masukan = list(masukan)  # [kartu.Masukan]: the Jumlah inputs of a % soal
         if soal.jenis in JENIS_PILIHAN:
             self.fields["pilihan"] = forms.ChoiceField(
                 label=_("Jawaban"),
@@ -46,25 +48,32 @@ class JawabanForm(forms.Form):
             )
         elif soal.jenis == JenisJawaban.JUMLAH:
             self.fields["angka"] = _bidang_jumlah(_("Jumlah"))
-        for masukan in getattr(soal, "daftar_input", []):
-            self.fields[f"masukan_{masukan.pk}"] = _bidang_jumlah(masukan.teks)
+        for m in self.masukan:
+            self.fields[nama_bidang(m)] = _bidang_jumlah(m.soal.teks)
         self.order_fields(
             ["pilihan", "angka"] + [f for f in self.fields if f.startswith("masukan_")]
         )
 
+    def clean(self):
+        data = super().clean()
+        if self.masukan and not any(nama_bidang(m) in self.errors for m in self.masukan):
+            # Inputs impossible by their meaning (a part larger than its whole): one message
+            # per broken rule, naming the inputs and their numbers.
+            for pesan in rumus.periksa_syarat(self.soal.syarat_masukan, self.angka_masukan()):
+                self.add_error(None, pesan)
+        return data
+
     def nilai_masukan(self):
-        """``{input soal: number or None}`` from cleaned data (for % soal)."""
-        return {
-            m: self.cleaned_data.get(f"masukan_{m.pk}")
-            for m in getattr(self.soal, "daftar_input", [])
-        }
+        """``{Masukan: number or None}`` from cleaned data (for % soal)."""
+        return {m: self.cleaned_data.get(nama_bidang(m)) for m in self.masukan}
 
     def angka_masukan(self):
-        """``{variable name: number}`` for evaluating the formula live."""
-        return {
-            m.nama_variabel: self.cleaned_data.get(f"masukan_{m.pk}")
-            for m in getattr(self.soal, "daftar_input", [])
-        }
+        """``{variable name: number}`` for evaluating the formula."""
+        return {m.nama: self.cleaned_data.get(nama_bidang(m)) for m in self.masukan}
+
+
+def nama_bidang(masukan):
+    return f"masukan_{masukan.soal.pk}"
 
 
 def _label_opsi(opsi):
@@ -86,17 +95,26 @@ def _bidang_jumlah(label):
     )
 
 
-def awal_jawaban(soal):
-    """Initial form data from the stored answer of ``soal`` (and its inputs)."""
-    j = getattr(soal, "jawaban", None)
+def awal_jawaban(kartu):
+    """Initial form data from the stored answer of a ``KartuSoal`` (and its inputs)."""
+    j = kartu.jawaban
     awal = {"versi": j.versi if j else 0, "penjelasan": j.penjelasan if j else ""}
     if j:
         awal["pilihan"] = j.pilihan
         awal["angka"] = j.angka
-    for m in getattr(soal, "daftar_input", []):
-        mj = getattr(m, "jawaban", None)
-        awal[f"masukan_{m.pk}"] = int(mj.angka) if mj and mj.angka is not None else None
+    for m in kartu.masukan:
+        awal[nama_bidang(m.masukan)] = int(m.angka) if m.angka is not None else None
     return awal
+
+
+def form_jawaban(kartu, data=None):
+    """The answer form of a card: bound to ``data`` (a POST) or filled from the stored
+    answer."""
+    kwargs = {"soal": kartu.soal, "masukan": [m.masukan for m in kartu.masukan]}
+    prefix = f"s{kartu.soal.pk}"
+    if data is not None:
+        return JawabanForm(data, prefix=prefix, **kwargs)
+    return JawabanForm(initial=awal_jawaban(kartu), prefix=prefix, **kwargs)
 
 
 class TautanForm(forms.Form):

@@ -1,182 +1,119 @@
-"""Reads shaped for the eviden pages, with a fixed number of queries whatever the data size."""
+"""Reads shaped for the eviden pages, with a fixed number of queries whatever the data size.
+The soal card and table rows themselves are built in ``eviden.kartu``."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from pokja.models import PERAN_POKJA, Anggota, Pokja
+from pokja.akses import syarat_peninjau
+from pokja.models import Pokja
 
-from . import rumus
+from .kartu import (
+    BarisEviden,
+    Masukan,
+    NilaiMasukan,
+    hitung_persen,
+    nilai_soal,
+    terjawab,
+)
 from .models import (
     Butir,
     Eviden,
     Jawaban,
     JenisJawaban,
     LembarKerja,
-    Node,
-    Soal,
     SoalMasukan,
     StatusButir,
     VersiDokumen,
 )
 
 
-@dataclass
-class BlokSubArea:
-    node: Node
-    kedalaman: int
-    soal: list = field(default_factory=list)
-
-
-@dataclass
-class BagianArea:
-    """The pemenuhan or reform half of a Pokja's area, with its sub-areas in order."""
-
-    node: Node
-    judul: str = ""
-    sub_area: list = field(default_factory=list)
-
-    @property
-    def jumlah_soal(self):
-        return sum(len(b.soal) for b in self.sub_area)
-
-
 def lembar_kerja_tim(tim):
-    return LembarKerja.objects.select_related("instrumen").filter(tim=tim).first()
+    return LembarKerja.objects.select_related("instrumen", "tim").filter(tim=tim).first()
 
 
-def soal_pokja(instrumen, area):
-    """The LKE soal of Pokja area ``area`` in ``instrumen``, grouped for the Pokja page.
-
-    Returns a list of ``BagianArea`` (pemenuhan, then reform). Jumlah inputs are attached
-    to the % soal that use them (``soal.daftar_input``) instead of being listed alone.
-    Three queries, whatever the size of the instrument.
-    """
-    nodes = list(Node.objects.filter(instrumen=instrumen).order_by("kode"))
-    area_nodes = [n for n in nodes if n.level == Node.Level.AREA and n.area_pokja == area]
-    bagian, blok_by_node = [], {}
-    for area_node in area_nodes:
-        induk = next((n for n in nodes if n.pk == area_node.induk_id), None)
-        b = BagianArea(node=area_node, judul=induk.nama if induk else area_node.nama)
-        awalan = area_node.kode + "."
-        turunan = sorted(
-            (n for n in nodes if n.kode.startswith(awalan)),
-            key=lambda n: [_urut(p) for p in n.kode[len(awalan) :].split(".")],
-        )
-        for n in turunan:
-            blok = BlokSubArea(node=n, kedalaman=n.kode[len(awalan) :].count("."))
-            b.sub_area.append(blok)
-            blok_by_node[n.pk] = blok
-        bagian.append(b)
-
-    semua_soal = list(
-        Soal.objects.filter(instrumen=instrumen, area_pokja=area).order_by("node_id", "urutan")
-    )
-    for s in _gabung_masukan(semua_soal):
-        if s.node_id in blok_by_node:
-            blok_by_node[s.node_id].soal.append(s)
-    return bagian
+# --- The workspace table: filter, search, sort ------------------------------------------------
 
 
-def _gabung_masukan(semua_soal):
-    """Attach Jumlah inputs to their % soal; return the soal to list (inputs left out)."""
-    by_id = {s.pk: s for s in semua_soal}
-    for s in semua_soal:
-        s.daftar_input = []
-    dipakai = set()
-    persen = [s.pk for s in semua_soal if s.jenis == JenisJawaban.PERSEN]
-    for m in SoalMasukan.objects.filter(soal_id__in=persen).order_by("soal_id", "urutan"):
-        if m.masukan_id in by_id:
-            masukan = by_id[m.masukan_id]
-            masukan.nama_variabel = m.nama
-            by_id[m.soal_id].daftar_input.append(masukan)
-            dipakai.add(m.masukan_id)
-    return sorted(
-        (s for s in semua_soal if s.pk not in dipakai), key=lambda s: (s.node_id, s.urutan)
-    )
-
-
-def satu_soal(instrumen, soal_id, area):
-    """One listed soal of a Pokja area with its Jumlah inputs (404-able: returns None)."""
-    semua = list(Soal.objects.filter(instrumen=instrumen, area_pokja=area))
-    tampil = _gabung_masukan(semua)
-    return next((s for s in tampil if s.pk == soal_id), None)
-
-
-def lengkapi(lembar, daftar_soal):
-    """Attach the team's work to each soal (and its inputs): answer, work item, evidence
-    with all versions, computed % value. Four queries for any number of soal."""
-    semua = list(daftar_soal)
-    for s in daftar_soal:
-        semua.extend(s.daftar_input)
-    ids = [s.pk for s in semua]
-    jawaban = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar, soal_id__in=ids)}
-    butir = {
-        b.soal_id: b
-        for b in Butir.objects.filter(lembar=lembar, soal_id__in=ids).select_related(
-            "ditugaskan_ke", "direviu_oleh"
-        )
-    }
-    lampiran = (
-        Eviden.objects.filter(lembar=lembar, soal_id__in=ids)
-        .select_related("dokumen")
-        .prefetch_related(
-            Prefetch(
-                "dokumen__versi",
-                queryset=VersiDokumen.objects.select_related("diunggah_oleh").order_by("-nomor"),
-                to_attr="daftar_versi",
-            )
-        )
-    )
-    per_soal = {}
-    for e in lampiran:
-        per_soal.setdefault(e.soal_id, []).append(e)
-    for s in semua:
-        s.jawaban = jawaban.get(s.pk)
-        s.butir = butir.get(s.pk) or Butir(lembar=lembar, soal=s)
-        semua_eviden = per_soal.get(s.pk, [])
-        s.eviden_aktif = [e for e in semua_eviden if not e.diarsipkan]
-        s.eviden_arsip = [e for e in semua_eviden if e.diarsipkan]
-        for e in semua_eviden:
-            e.terbaru = e.dokumen.daftar_versi[0] if e.dokumen.daftar_versi else None
-    for s in daftar_soal:
-        if s.jenis == JenisJawaban.PERSEN:
-            s.nilai_persen = nilai_persen(s)
-    return daftar_soal
-
-
-def nilai_persen(soal, angka=None):
-    """The % value (0–1) of a % soal from its inputs' answers (or from ``angka``)."""
-    if angka is None:
-        angka = {
-            m.nama_variabel: (m.jawaban.angka if getattr(m, "jawaban", None) else None)
-            for m in soal.daftar_input
-        }
-    try:
-        return rumus.hitung(soal.rumus, angka)
-    except rumus.RumusError:
-        return None
+_URUTAN_STATUS = {
+    StatusButir.PERLU_PERBAIKAN: 0,
+    StatusButir.DIAJUKAN: 1,
+    StatusButir.DRAF: 2,
+    StatusButir.DISETUJUI: 3,
+}
 
 
 @dataclass
 class Saringan:
+    """Filters, search and sort order of a workspace table, read from the query string."""
+
     status: str = ""
     penugasan: str = ""  # "" | "saya" | "kosong" | user id
     tanpa_eviden: bool = False
     perlu_perbaikan: bool = False
+    q: str = ""
+    urut: str = "kode"  # one of URUT, optionally prefixed with "-" (descending)
+
+    URUT = ("kode", "status", "nilai", "eviden", "pj", "tenggat")
+
+    @classmethod
+    def dari(cls, get):
+        urut = get.get("urut", "kode")
+        if urut.lstrip("-") not in cls.URUT:
+            urut = "kode"
+        return cls(
+            status=get.get("status", "") if get.get("status") in StatusButir.values else "",
+            penugasan=get.get("penugasan", "")[:20],
+            tanpa_eviden=get.get("tanpa_eviden") == "1",
+            perlu_perbaikan=get.get("perbaikan") == "1",
+            q=get.get("q", "").strip()[:100],
+            urut=urut,
+        )
 
     @property
     def aktif(self):
-        return bool(self.status or self.penugasan or self.tanpa_eviden or self.perlu_perbaikan)
+        return bool(
+            self.status or self.penugasan or self.tanpa_eviden or self.perlu_perbaikan or self.q
+        )
 
-    def cocok(self, soal, user):
-        butir = soal.butir
+    @property
+    def dikelompokkan(self):
+        """Rows stay under their sub-area headings only in LKE order."""
+        return self.urut == "kode"
+
+    def querystring(self, **ganti):
+        """The current filters as a query string, with ``ganti`` applied (for sort links)."""
+        nilai = {
+            "status": self.status,
+            "penugasan": self.penugasan,
+            "tanpa_eviden": "1" if self.tanpa_eviden else "",
+            "perbaikan": "1" if self.perlu_perbaikan else "",
+            "q": self.q,
+            "urut": "" if self.urut == "kode" else self.urut,
+            **ganti,
+        }
+        return urlencode({k: v for k, v in nilai.items() if v})
+
+    @property
+    def tautan(self):
+        """Query string per column that sorts by it (ascending, or descending when the
+        table is already sorted ascending by it); filters are kept."""
+        return {
+            k: self.querystring(urut="" if k == "kode" else (f"-{k}" if self.urut == k else k))
+            for k in self.URUT
+        }
+
+    def cocok(self, baris, user):
+        butir = baris.butir
         if self.status and butir.status != self.status:
             return False
         if self.perlu_perbaikan and butir.status != StatusButir.PERLU_PERBAIKAN:
             return False
-        if self.tanpa_eviden and soal.eviden_aktif:
+        if self.tanpa_eviden and baris.jumlah_eviden:
+            return False
+        if self.q and not baris.cocok_teks(self.q):
             return False
         if self.penugasan == "saya":
             return butir.ditugaskan_ke_id == user.pk
@@ -186,69 +123,230 @@ class Saringan:
             return str(butir.ditugaskan_ke_id) == self.penugasan
         return True
 
+    def kunci(self, baris):
+        kolom = self.urut.lstrip("-")
+        if kolom == "status":
+            return (_URUTAN_STATUS.get(baris.butir.status, 9), baris.urutan)
+        if kolom == "nilai":
+            return (baris.nilai is not None, baris.nilai or 0, baris.urutan)
+        if kolom == "eviden":
+            return (baris.jumlah_eviden, baris.urutan)
+        if kolom == "pj":
+            pj = baris.butir.ditugaskan_ke
+            return (pj is None, pj.get_full_name() if pj else "", baris.urutan)
+        if kolom == "tenggat":
+            t = baris.butir.tenggat
+            return (t is None, t or timezone.localdate(), baris.urutan)
+        return (baris.urutan,)
 
-def ruang_kerja(lembar, area, saringan, user):
-    """The Pokja workspace: sections of soal with the team's work, filtered in memory
-    (so the number of queries does not depend on the filter or the data)."""
-    bagian = soal_pokja(lembar.instrumen, area)
-    semua = [s for b in bagian for blok in b.sub_area for s in blok.soal]
-    lengkapi(lembar, semua)
-    ringkasan = {"total": len(semua), "tampil": 0}
+
+@dataclass
+class Tabel:
+    """What the workspace table page shows: summary counts over all rows, and the rows that
+    pass the filters, grouped by sub-area (LKE order) or flat (other orders)."""
+
+    ringkasan: dict
+    kelompok: list = field(default_factory=list)  # [(Kelompok, [BarisSoal])]
+    baris: list = field(default_factory=list)  # the shown rows, in order
+
+    @property
+    def menu(self):
+        """Sub-areas of the sticky menu: every sub-area with at least one shown row."""
+        return [k for k, _b in self.kelompok]
+
+
+def susun_tabel(semua, saringan, user):
+    ringkasan = {"total": len(semua)}
     for st in StatusButir:
-        ringkasan[st.value] = sum(1 for s in semua if s.butir.status == st)
-    ringkasan["tanpa_eviden"] = sum(1 for s in semua if not s.eviden_aktif)
-    for b in bagian:
-        for blok in b.sub_area:
-            blok.soal = [s for s in blok.soal if saringan.cocok(s, user)]
-            ringkasan["tampil"] += len(blok.soal)
-    return bagian, ringkasan
+        ringkasan[st.value] = sum(1 for b in semua if b.butir.status == st)
+    ringkasan["tanpa_eviden"] = sum(1 for b in semua if not b.jumlah_eviden)
+    ringkasan["belum_dijawab"] = sum(1 for b in semua if not b.terjawab)
+    tampil = [b for b in semua if saringan.cocok(b, user)]
+    if not saringan.dikelompokkan:
+        tampil.sort(key=saringan.kunci, reverse=saringan.urut.startswith("-"))
+    ringkasan["tampil"] = len(tampil)
+    kelompok = []
+    for b in tampil:
+        if not kelompok or kelompok[-1][0] is not b.kelompok:
+            kelompok.append((b.kelompok, []))
+        kelompok[-1][1].append(b)
+    return Tabel(ringkasan=ringkasan, kelompok=kelompok, baris=tampil)
 
 
-def anggota_pokja(tim, area):
-    """Users who may be assigned soal of Pokja ``area`` (its pokja-bound members)."""
-    rows = (
-        Anggota.objects.filter(tim=tim, pokja__area=area, peran__in=PERAN_POKJA)
-        .select_related("user")
-        .order_by("user__nama_lengkap")
+# --- The review queue -----------------------------------------------------------------------
+
+
+@dataclass
+class ItemAntrean:
+    """A soal waiting for review, with what the reviewer needs to decide on it."""
+
+    butir: Butir
+    pokja: Pokja | None
+    jawaban: Jawaban | None
+    masukan: list  # [NilaiMasukan]
+    eviden: list  # [BarisEviden]
+    hasil_persen: object = None
+
+    @property
+    def soal(self):
+        return self.butir.soal
+
+    @property
+    def lembar(self):
+        return self.butir.lembar
+
+    @property
+    def kosong(self):
+        return [m.soal.teks for m in self.masukan if m.angka is None]
+
+    @property
+    def terjawab(self):
+        return terjawab(self.soal, self.jawaban, self.kosong)
+
+    @property
+    def nilai(self):
+        return nilai_soal(self.soal, self.jawaban, self.hasil_persen) if self.terjawab else None
+
+    @property
+    def pilihan_terpilih(self):
+        pilihan = self.jawaban.pilihan if self.jawaban else ""
+        return next((o for o in self.soal.opsi if o["kode"] == pilihan), None)
+
+    @property
+    def angka_masukan(self):
+        return {m.nama: m.angka for m in self.masukan}
+
+
+def _butir_menunggu(user):
+    return (
+        Butir.objects.filter(status=StatusButir.DIAJUKAN)
+        .filter(syarat_peninjau(user, tim="lembar__tim", area="soal__area_pokja"))
+        .select_related("soal", "lembar__tim__satker", "diajukan_oleh")
+        .order_by("diajukan_pada", "pk")
     )
-    seen, hasil = set(), []
-    for a in rows:
-        if a.user_id not in seen:
-            seen.add(a.user_id)
-            hasil.append(a.user)
+
+
+def jumlah_antrean(user):
+    """How many soal wait for ``user``'s review (one query)."""
+    return _butir_menunggu(user).count()
+
+
+def antrean_reviu(user):
+    """Soal waiting for ``user``'s review, oldest submission first, across their teams:
+    a koordinator sees their own Pokja, ketua/sekretaris tim every Pokja and the Hasil
+    soal. Six queries whatever the number of items, files or versions."""
+    daftar = list(_butir_menunggu(user))
+    if not daftar:
+        return []
+    lembar_ids = {b.lembar_id for b in daftar}
+    soal_ids = {b.soal_id for b in daftar}
+    masukan = {}
+    for m in SoalMasukan.objects.filter(
+        soal_id__in=[b.soal_id for b in daftar if b.soal.jenis == JenisJawaban.PERSEN]
+    ).select_related("masukan"):
+        masukan.setdefault(m.soal_id, []).append(Masukan(m.masukan, m.nama))
+    semua_soal = soal_ids | {x.soal.pk for ms in masukan.values() for x in ms}
+    jawaban = {
+        (j.lembar_id, j.soal_id): j
+        for j in Jawaban.objects.filter(lembar_id__in=lembar_ids, soal_id__in=semua_soal)
+    }
+    lampiran = {}
+    for e in (
+        Eviden.objects.filter(lembar_id__in=lembar_ids, soal_id__in=soal_ids, diarsipkan=False)
+        .select_related("dokumen")
+        .prefetch_related(
+            Prefetch(
+                "dokumen__versi",
+                queryset=VersiDokumen.objects.select_related("diunggah_oleh").order_by("-nomor"),
+                to_attr="daftar_versi",
+            )
+        )
+    ):
+        lampiran.setdefault((e.lembar_id, e.soal_id), []).append(
+            BarisEviden(e, e.dokumen.daftar_versi)
+        )
+    pokja = {
+        (p.tim_id, p.area): p
+        for p in Pokja.objects.filter(tim_id__in={b.lembar.tim_id for b in daftar})
+    }
+    hasil = []
+    for b in daftar:
+        kunci = (b.lembar_id, b.soal_id)
+        ms = masukan.get(b.soal_id, [])
+        per_soal = {m.soal.pk: jawaban.get((b.lembar_id, m.soal.pk)) for m in ms}
+        item = ItemAntrean(
+            butir=b,
+            pokja=pokja.get((b.lembar.tim_id, b.soal.area_pokja)),
+            jawaban=jawaban.get(kunci),
+            masukan=[NilaiMasukan(m, per_soal[m.soal.pk]) for m in ms],
+            eviden=lampiran.get(kunci, []),
+        )
+        if b.soal.jenis == JenisJawaban.PERSEN:
+            item.hasil_persen = hitung_persen(b.soal, ms, per_soal)
+        hasil.append(item)
     return hasil
 
 
+# --- "Tugas saya" ---------------------------------------------------------------------------
+
+
+@dataclass
+class BarisTugas:
+    butir: Butir
+    pokja: Pokja | None = None
+    terlambat: bool = False
+
+    @property
+    def soal(self):
+        return self.butir.soal
+
+
+@dataclass
+class TugasSaya:
+    menunggu_reviu: list  # [BarisTugas] waiting for my review
+    dikembalikan: list  # [BarisTugas] returned to me (I submitted it or it is assigned to me)
+    ditugaskan: list  # [BarisTugas] assigned to me (not already listed as returned)
+
+    @property
+    def kosong(self):
+        return not (self.menunggu_reviu or self.dikembalikan or self.ditugaskan)
+
+
 def tugas_saya(user):
-    """The user's assigned soal across teams and Pokja, overdue first, then by due date."""
-    rows = list(
-        Butir.objects.filter(ditugaskan_ke=user, lembar__tim__anggota__user=user)
+    """What waits for the user across teams: soal to review (reviewers), soal returned to
+    them, and soal assigned to them (overdue first). Three queries."""
+    hari_ini = timezone.localdate()
+    menunggu = list(_butir_menunggu(user))
+    milik = (
+        Butir.objects.filter(lembar__tim__anggota__user=user)
+        .filter(Q(ditugaskan_ke=user) | Q(status=StatusButir.PERLU_PERBAIKAN, diajukan_oleh=user))
         .distinct()
-        .select_related("soal", "lembar__tim__satker")
+        .select_related("soal", "lembar__tim__satker", "direviu_oleh")
         .order_by("tenggat", "soal__kode")
     )
-    hari_ini = timezone.localdate()
-    pokja = {
-        (p.tim_id, p.area): p
-        for p in Pokja.objects.filter(tim_id__in={b.lembar.tim_id for b in rows})
-    }
-    for b in rows:
-        b.pokja = pokja.get((b.lembar.tim_id, b.soal.area_pokja))
-        b.terlambat = bool(b.tenggat and b.tenggat < hari_ini and b.status != StatusButir.DISETUJUI)
+    pokja = {}
+    semua = menunggu + list(milik)
+    for p in Pokja.objects.filter(tim_id__in={b.lembar.tim_id for b in semua}):
+        pokja[(p.tim_id, p.area)] = p
+
+    def baris(b):
+        terlambat = bool(b.tenggat and b.tenggat < hari_ini and b.status != StatusButir.DISETUJUI)
+        return BarisTugas(b, pokja.get((b.lembar.tim_id, b.soal.area_pokja)), terlambat)
+
+    dikembalikan = [baris(b) for b in milik if b.status == StatusButir.PERLU_PERBAIKAN]
+    ditugaskan = [baris(b) for b in milik if b.status != StatusButir.PERLU_PERBAIKAN]
     # Overdue first; then those with a due date, soonest first; then those without one.
-    rows.sort(
-        key=lambda b: (not b.terlambat, b.tenggat is None, b.tenggat or hari_ini, b.soal.kode)
+    ditugaskan.sort(
+        key=lambda t: (
+            not t.terlambat,
+            t.butir.tenggat is None,
+            t.butir.tenggat or hari_ini,
+            t.soal.kode,
+        )
     )
-    return rows
-
-
-_ROMAWI = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
-
-
-def _urut(bagian_kode):
-    """Sort key for a code part: roman numerals and letters in their natural order."""
-    if bagian_kode in _ROMAWI:
-        return (0, _ROMAWI[bagian_kode], "")
-    if bagian_kode.isdigit():
-        return (0, int(bagian_kode), "")
-    return (1, 0, bagian_kode)
+    dikembalikan.sort(key=lambda t: (t.butir.direviu_pada or timezone.now(), t.soal.kode))
+    return TugasSaya(
+        menunggu_reviu=[baris(b) for b in menunggu],
+        dikembalikan=dikembalikan,
+        ditugaskan=ditugaskan,
+    )

@@ -18,10 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pokja.models import PERAN_POKJA, Anggota
+from pokja.akses import dapat_ditugaskan, peninjau
 from pokja.services import beri_notifikasi, buat_tim
+from zi_portal.format import tanggal
 
+from . import rumus
 from .berkas import BerkasDitolak
+from .kartu import kendala_ajukan, terjawab
 from .models import (
     Butir,
     Dokumen,
@@ -50,6 +53,33 @@ def _simpan(obj, user, **kwargs):
 # --- Answers --------------------------------------------------------------------------------
 
 
+class Terkunci(ValidationError):
+    """A change refused because the soal waits for review or is approved."""
+
+
+def _pastikan_terbuka(lembar, soal_ids):
+    """Refuse a change to answers or evidence of soal that wait for review or are approved:
+    what a reviewer sees (or approved) is what stays there. Locks the work items."""
+    for butir in (
+        Butir.objects.select_for_update()
+        .filter(lembar=lembar, soal_id__in=soal_ids)
+        .select_related("soal")
+        .order_by("soal__kode")
+    ):
+        alasan = butir.alur.alasan_terkunci()
+        if alasan:
+            raise Terkunci(
+                _("Soal %(kode)s: %(alasan)s") % {"kode": butir.soal.kode, "alasan": alasan}
+            )
+
+
+@transaction.atomic
+def pastikan_terbuka(*, lembar, soal, dokumen=None):
+    """Raise ``Terkunci`` when ``soal`` (or any soal using ``dokumen``) is locked; lets an
+    upload be refused before its body is read."""
+    _pastikan_terbuka(lembar, _soal_dokumen(dokumen, soal) if dokumen else [soal.pk])
+
+
 class KonflikJawaban(Exception):
     """Someone saved the answer after the form was opened; ``tersimpan`` is their version."""
 
@@ -64,10 +94,18 @@ def simpan_jawaban(
 ):
     """Save the answer to ``soal``; ``versi`` is the version the user started from (0 = new).
 
-    For a % soal, ``masukan`` maps each Jumlah input soal to its number; they are saved with
-    the % soal's answer under its lock. Raises ``KonflikJawaban`` when the stored version
-    moved on, so nothing is overwritten silently.
+    For a % soal, ``masukan`` maps each Jumlah input (``kartu.Masukan``) to its number;
+    they are saved with the % soal's answer under its lock, and must satisfy the
+    instrument's rules for them (a part not larger than its whole). Raises ``Terkunci``
+    while the soal waits for review or is approved, ``ValidationError`` for impossible
+    inputs, and ``KonflikJawaban`` when the stored version moved on, so nothing is
+    overwritten silently.
     """
+    _pastikan_terbuka(lembar, [soal.pk])
+    masukan = masukan or {}
+    salah = rumus.periksa_syarat(soal.syarat_masukan, {m.nama: v for m, v in masukan.items()})
+    if salah:
+        raise ValidationError(salah)
     jawaban = Jawaban.objects.select_for_update().filter(lembar=lembar, soal=soal).first()
     if (jawaban.versi if jawaban else 0) != versi:
         raise KonflikJawaban(jawaban)
@@ -82,17 +120,16 @@ def simpan_jawaban(
             _simpan(jawaban, user)
     except IntegrityError as exc:  # two first saves at once: the other one won
         raise KonflikJawaban(Jawaban.objects.get(lembar=lembar, soal=soal)) from exc
-    for soal_masukan, nilai in (masukan or {}).items():
-        baris = Jawaban.objects.select_for_update().filter(lembar=lembar, soal=soal_masukan).first()
+    for m, nilai in masukan.items():
+        baris = Jawaban.objects.select_for_update().filter(lembar=lembar, soal=m.soal).first()
         if baris is None:
-            baris = Jawaban(lembar=lembar, soal=soal_masukan)
+            baris = Jawaban(lembar=lembar, soal=m.soal)
         elif baris.angka == nilai:
             continue
         else:
             baris.versi += 1
         baris.angka, baris.diubah_oleh = nilai, user
         _simpan(baris, user)
-    _perlu_reviu_ulang(lembar, [soal.pk], user)
     return jawaban
 
 
@@ -137,6 +174,7 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
     kunci_tersimpan = None
     try:
         with transaction.atomic():
+            _pastikan_terbuka(lembar, _soal_dokumen(dokumen, soal) if dokumen else [soal.pk])
             sama = _duplikat(lembar, soal, berkas.sha256)
             if sama is not None:
                 raise BerkasDitolak(
@@ -168,7 +206,6 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
                 diunggah_oleh=user,
             )
             _simpan(versi, user)
-            _perlu_reviu_ulang(lembar, _soal_dokumen(dokumen, soal), user)
             return versi
     except BaseException:
         if kunci_tersimpan:
@@ -182,6 +219,7 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
 def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
     """A link (e.g. a published web page or a shared folder) as evidence, or as a new
     version of a link document."""
+    _pastikan_terbuka(lembar, _soal_dokumen(dokumen, soal) if dokumen else [soal.pk])
     tautan = (tautan or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(tautan)
@@ -203,11 +241,9 @@ def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
     else:
         dokumen = Dokumen.objects.select_for_update().get(pk=dokumen.pk)
         nomor = (dokumen.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
-    versi = _simpan(
+    return _simpan(
         VersiDokumen(dokumen=dokumen, nomor=nomor, tautan=tautan, diunggah_oleh=user), user
     )
-    _perlu_reviu_ulang(lembar, _soal_dokumen(dokumen, soal), user)
-    return versi
 
 
 @transaction.atomic
@@ -215,6 +251,7 @@ def lampirkan_dokumen(*, lembar, soal, user, dokumen):
     """Attach a document already in this worksheet to another soal, without re-uploading."""
     if dokumen.lembar_id != lembar.pk:
         raise BerkasDitolak(_("Dokumen itu bukan milik tim ini."))
+    _pastikan_terbuka(lembar, [soal.pk])
     ada = (
         Eviden.objects.select_for_update().filter(lembar=lembar, soal=soal, dokumen=dokumen).first()
     )
@@ -231,18 +268,17 @@ def lampirkan_dokumen(*, lembar, soal, user, dokumen):
                 )
         except IntegrityError as exc:  # attached by someone else a moment ago
             raise BerkasDitolak(_("Dokumen ini sudah terlampir pada soal ini.")) from exc
-    _perlu_reviu_ulang(lembar, [soal.pk], user)
     return hasil
 
 
 @transaction.atomic
 def arsipkan_eviden(*, eviden, user, arsip=True):
     """Archive (or restore) an attachment. Files and versions are never deleted."""
+    _pastikan_terbuka(eviden.lembar, [eviden.soal_id])
     eviden = Eviden.objects.select_for_update().get(pk=eviden.pk)
     if eviden.diarsipkan != arsip:
         eviden.diarsipkan = arsip
         _simpan(eviden, user)
-        _perlu_reviu_ulang(eviden.lembar, [eviden.soal_id], user)
     return eviden
 
 
@@ -256,45 +292,89 @@ def _butir(lembar, soal):
     return Butir.objects.select_for_update().get(pk=butir.pk)
 
 
-def _perlu_reviu_ulang(lembar, soal_ids, user):
-    """Answer or evidence changed after submission or approval: the soal goes back to Draf,
-    so what a reviewer approved is always what is there. (A returned soal keeps its note.)"""
-    kembali = []
-    for butir in Butir.objects.select_for_update().filter(
-        lembar=lembar,
-        soal_id__in=soal_ids,
-        status__in=[StatusButir.DIAJUKAN, StatusButir.DISETUJUI],
-    ):
-        butir.status = StatusButir.DRAF
-        _simpan(butir, user)
-        kembali.append(butir.soal_id)
-    return kembali
+def tautan_soal(lembar, soal):
+    """The soal's own page (detail view), for notifications."""
+    return reverse("soal-kartu", args=[lembar.pk, soal.pk])
 
 
-def _tautan_soal(lembar, soal, area):
-    pokja = lembar.tim.pokja.get(area=area)
-    return reverse("pokja-soal", args=[pokja.pk]) + f"#soal-{soal.kode}"
+def _beri_tahu_peninjau(lembar, soal, user, teks):
+    penerima = peninjau(lembar.tim_id, soal.area_pokja) - {user.pk}
+    beri_notifikasi(user_ids=penerima, teks=teks[:300], tautan=tautan_soal(lembar, soal))
+    return penerima
 
 
 @transaction.atomic
 def ajukan_reviu(*, lembar, soal, user):
-    """A member submits the soal's evidence for review by the Pokja coordinator."""
+    """A member submits the soal for review. It needs an answer (every Jumlah input of a %
+    soal) and at least one active evidence item. Everyone who may review it is told."""
     butir = _butir(lembar, soal)
-    if butir.status == StatusButir.DIAJUKAN:
-        raise ValidationError(_("Soal ini sudah diajukan dan sedang menunggu reviu."))
-    if not Eviden.objects.filter(lembar=lembar, soal=soal, diarsipkan=False).exists():
-        raise ValidationError(_("Belum ada eviden aktif pada soal ini; unggah eviden dulu."))
+    masukan = list(soal.daftar_masukan.select_related("masukan"))
+    jawaban = {
+        j.soal_id: j
+        for j in Jawaban.objects.filter(
+            lembar=lembar, soal_id__in=[soal.pk] + [m.masukan_id for m in masukan]
+        )
+    }
+    kosong = [
+        m.masukan.teks
+        for m in masukan
+        if jawaban.get(m.masukan_id) is None or jawaban[m.masukan_id].angka is None
+    ]
+    alasan = kendala_ajukan(
+        status=butir.status,
+        sudah_dijawab=terjawab(soal, jawaban.get(soal.pk), kosong),
+        kosong=kosong,
+        jumlah_eviden=Eviden.objects.filter(lembar=lembar, soal=soal, diarsipkan=False).count(),
+    )
+    if alasan:
+        raise ValidationError(alasan)
+    ulang = butir.status == StatusButir.PERLU_PERBAIKAN
     butir.status = StatusButir.DIAJUKAN
     butir.catatan_reviu = ""
     butir.diajukan_oleh, butir.diajukan_pada = user, timezone.now()
+    _simpan(butir, user)
+    if ulang:
+        teks = _("Soal %(kode)s diajukan ulang oleh %(nama)s dan menunggu reviu Anda.")
+    else:
+        teks = _("Soal %(kode)s diajukan oleh %(nama)s dan menunggu reviu Anda.")
+    _beri_tahu_peninjau(lembar, soal, user, teks % {"kode": soal.kode, "nama": user})
+    return butir
+
+
+@transaction.atomic
+def tarik_kembali(*, lembar, soal, user):
+    """A member withdraws a submission that has not been reviewed yet, to change it."""
+    butir = _butir(lembar, soal)
+    if not butir.alur.boleh_ditarik():
+        raise ValidationError(
+            _("Hanya soal yang sedang menunggu reviu yang dapat ditarik kembali.")
+        )
+    butir.status = StatusButir.DRAF
     return _simpan(butir, user)
+
+
+@transaction.atomic
+def buka_kembali(*, lembar, soal, user):
+    """Reopen an approved soal so that it can be changed; it must be reviewed again, and
+    its reviewers are told."""
+    butir = _butir(lembar, soal)
+    if not butir.alur.boleh_dibuka():
+        raise ValidationError(_("Hanya soal yang sudah disetujui yang dapat dibuka kembali."))
+    butir.status = StatusButir.DRAF
+    _simpan(butir, user)
+    teks = _(
+        "Soal %(kode)s yang sudah disetujui dibuka kembali oleh %(nama)s untuk diubah; "
+        "soal ini perlu direviu ulang."
+    )
+    _beri_tahu_peninjau(lembar, soal, user, teks % {"kode": soal.kode, "nama": user})
+    return butir
 
 
 @transaction.atomic
 def reviu(*, lembar, soal, user, setujui, catatan=""):
     """The coordinator (or the chair) approves, or returns with a note ("perlu perbaikan")."""
     butir = _butir(lembar, soal)
-    if butir.status != StatusButir.DIAJUKAN:
+    if not butir.alur.boleh_direviu():
         raise ValidationError(_("Hanya soal yang sedang diajukan yang dapat direviu."))
     catatan = (catatan or "").strip()
     if not setujui and not catatan:
@@ -315,39 +395,39 @@ def reviu(*, lembar, soal, user, setujui, catatan=""):
     penerima.add(butir.diajukan_oleh_id)
     penerima -= {None, user.pk}
     if setujui:
-        teks = _("Eviden soal %(kode)s disetujui oleh %(nama)s.")
+        teks = _("Soal %(kode)s disetujui oleh %(nama)s.")
     else:
-        teks = _("Eviden soal %(kode)s perlu perbaikan: %(catatan)s")
+        teks = _("Soal %(kode)s perlu perbaikan: %(catatan)s")
     beri_notifikasi(
         user_ids=penerima,
         teks=(teks % {"kode": soal.kode, "nama": user.get_full_name(), "catatan": catatan})[:300],
-        tautan=_tautan_soal(lembar, soal, soal.area_pokja),
+        tautan=tautan_soal(lembar, soal),
     )
     return butir
 
 
 @transaction.atomic
 def tugaskan(*, lembar, soal, user, ditugaskan_ke, tenggat):
-    """Assign the soal to a member of its Pokja, with a due date (or clear the assignment)."""
-    if ditugaskan_ke is not None:
-        anggota_pokja = Anggota.objects.filter(
-            tim=lembar.tim,
-            user=ditugaskan_ke,
-            peran__in=PERAN_POKJA,
-            pokja__area=soal.area_pokja,
-        ).exists()
-        if not anggota_pokja:
-            raise ValidationError(_("Hanya anggota Pokja ini yang dapat ditugaskan."))
+    """Assign the soal to a member of its Pokja (Hasil soal: ketua or sekretaris tim), with a
+    due date (or clear the assignment). A due date already past is refused, unless it is
+    the one already set (changing only the assignee of an overdue soal)."""
+    if ditugaskan_ke is not None and ditugaskan_ke.pk not in {
+        u.pk for u in dapat_ditugaskan(lembar.tim, soal.area_pokja)
+    }:
+        raise ValidationError(_("Hanya anggota Pokja ini yang dapat ditugaskan."))
     butir = _butir(lembar, soal)
+    if tenggat and tenggat < timezone.localdate() and tenggat != butir.tenggat:
+        raise ValidationError(
+            _("Tenggat %(tgl)s sudah lewat. Pilih hari ini atau tanggal sesudahnya.")
+            % {"tgl": tanggal(tenggat)}
+        )
     butir.ditugaskan_ke, butir.tenggat = ditugaskan_ke, tenggat
     _simpan(butir, user)
     if ditugaskan_ke is not None and ditugaskan_ke.pk != user.pk:
         teks = _("Anda ditugaskan menyiapkan eviden soal %(kode)s") % {"kode": soal.kode}
         if tenggat:
-            teks += _(" paling lambat %(tgl)s") % {"tgl": tenggat.strftime("%d-%m-%Y")}
+            teks += _(" paling lambat %(tgl)s") % {"tgl": tanggal(tenggat)}
         beri_notifikasi(
-            user_ids={ditugaskan_ke.pk},
-            teks=teks + ".",
-            tautan=_tautan_soal(lembar, soal, soal.area_pokja),
+            user_ids={ditugaskan_ke.pk}, teks=teks + ".", tautan=tautan_soal(lembar, soal)
         )
     return butir

@@ -1,7 +1,9 @@
 """Evidence work in the browser. Views are thin: authorise through ``pokja.akses``, validate,
-call a service, render. Every action on a soal answers with the soal's card (for htmx) or,
-without htmx, with a message and a redirect back to the workspace."""
+call a service, render. Every action on a soal goes through ``_aksi`` (authorise → service →
+the soal's card, or the card with the refusal and 4xx); without htmx a plain form post gets
+a message and a redirect to the soal's page instead."""
 
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from django.conf import settings
@@ -13,158 +15,208 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from pokja.akses import Tindakan, akses_untuk, get_pokja_for_user
+from pokja.akses import (
+    Tindakan,
+    akses_untuk,
+    dapat_ditugaskan,
+    get_pokja_for_user,
+    get_tim_for_user,
+    wajib,
+)
+from pokja.models import Pokja
 
 from . import berkas as berkas_mod
 from . import services
-from .forms import JawabanForm, ReviuForm, TautanForm, TugasForm, awal_jawaban
-from .models import Dokumen, Eviden, StatusButir, VersiDokumen
+from .forms import ReviuForm, TautanForm, TugasForm, form_jawaban
+from .kartu import Hak, Ruang, baris_tabel, daftar_soal, hitung_persen, kartu_soal
+from .models import Dokumen, Eviden, JenisJawaban, LembarKerja, Soal, StatusButir, VersiDokumen
 from .riwayat import riwayat_soal
-from .selectors import (
-    Saringan,
-    anggota_pokja,
-    lembar_kerja_tim,
-    lengkapi,
-    nilai_persen,
-    ruang_kerja,
-    satu_soal,
-    tugas_saya,
-)
+from .selectors import Saringan, antrean_reviu, lembar_kerja_tim, susun_tabel, tugas_saya
 
 
 def _htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
-def _hak(akses, pokja):
-    return {
-        "boleh_ubah": akses.boleh(Tindakan.UBAH_JAWABAN, pokja),
-        "boleh_reviu": akses.boleh(Tindakan.REVIU, pokja),
-        "boleh_tugaskan": akses.boleh(Tindakan.TUGASKAN, pokja),
-    }
+def _unggahan(request):
+    return request.content_type == "application/octet-stream"  # XHR upload (eviden.js)
 
 
-def _siapkan_kartu(soal, hak, anggota):
-    if hak["boleh_ubah"]:
-        soal.form = JawabanForm(initial=awal_jawaban(soal), soal=soal, prefix=f"s{soal.pk}")
-    if hak["boleh_tugaskan"]:
-        soal.form_tugas = TugasForm(
-            initial={
-                "ditugaskan_ke": soal.butir.ditugaskan_ke_id,
-                "tenggat": soal.butir.tenggat,
-            },
+# --- Workspace tables -------------------------------------------------------------------------
+
+
+def _ruang_kerja(request, akses, tim, ruang):
+    saringan = Saringan.dari(request.GET)
+    konteks = {"tim": tim, "ruang": ruang, "akses": akses, "saringan": saringan}
+    if ruang is not None:
+        hak = Hak.dari(akses, ruang)
+        kelompok = daftar_soal(ruang.lembar.instrumen, ruang.area)
+        semua = baris_tabel(ruang.lembar, kelompok)
+        anggota = dapat_ditugaskan(tim, ruang.area)
+        konteks.update(
+            hak=hak,
             anggota=anggota,
-            prefix=f"t{soal.pk}",
+            tabel=susun_tabel(semua, saringan, request.user),
+            status_pilihan=StatusButir.choices,
         )
+    return render(request, "eviden/ruang_kerja.html", konteks)
 
 
 @login_required
 @require_GET
 def pokja_soal(request, pokja_id):
-    """The Pokja workspace: every soal of its area with the team's answers and evidence."""
+    """A Pokja's workspace: a compact table of its soal (no forms), each opening its page."""
     pokja, akses = get_pokja_for_user(request.user, pokja_id)
     lembar = lembar_kerja_tim(pokja.tim)
-    hak = _hak(akses, pokja)
-    saringan = Saringan(
-        status=request.GET.get("status", "")
-        if request.GET.get("status") in StatusButir.values
-        else "",
-        penugasan=request.GET.get("penugasan", "")[:20],
-        tanpa_eviden=request.GET.get("tanpa_eviden") == "1",
-        perlu_perbaikan=request.GET.get("perbaikan") == "1",
-    )
-    bagian, ringkasan, anggota = [], {}, []
-    if lembar:
-        anggota = anggota_pokja(pokja.tim, pokja.area)
-        bagian, ringkasan = ruang_kerja(lembar, pokja.area, saringan, request.user)
-        for b in bagian:
-            for blok in b.sub_area:
-                for s in blok.soal:
-                    _siapkan_kartu(s, hak, anggota)
-    return render(
-        request,
-        "eviden/pokja_soal.html",
-        {
-            "pokja": pokja,
-            "tim": pokja.tim,
-            "akses": akses,
-            "lembar": lembar,
-            "bagian": bagian,
-            "ringkasan": ringkasan,
-            "saringan": saringan,
-            "anggota": anggota,
-            "status_pilihan": StatusButir.choices,
-            "maks_mb": settings.EVIDEN_MAKS_MB,
-            **hak,
-        },
-    )
-
-
-def _konteks(request, pokja_id, soal_id, tindakan):
-    pokja, akses = get_pokja_for_user(request.user, pokja_id, tindakan)
-    lembar = lembar_kerja_tim(pokja.tim)
-    soal = satu_soal(lembar.instrumen, soal_id, pokja.area) if lembar else None
-    if soal is None:
-        raise Http404(_("Tidak ditemukan."))
-    return pokja, akses, lembar, soal
-
-
-def _kartu(request, pokja, akses, lembar, soal, *, pesan="", galat="", status=200):
-    """Answer with the soal's card (htmx) or a message + redirect (plain form posts)."""
-    unggahan = request.content_type == "application/octet-stream"  # XHR upload (eviden.js)
-    if not _htmx(request) and not unggahan:
-        if galat:
-            messages.error(request, galat)
-        elif pesan:
-            messages.success(request, pesan)
-        url = reverse("pokja-soal", args=[pokja.pk]) + f"#soal-{soal.kode}"
-        return HttpResponseRedirect(url)
-    lengkapi(lembar, [soal])
-    hak = _hak(akses, pokja)
-    anggota = anggota_pokja(pokja.tim, pokja.area) if hak["boleh_tugaskan"] else []
-    _siapkan_kartu(soal, hak, anggota)
-    return render(
-        request,
-        "eviden/_butir.html",
-        {
-            "s": soal,
-            "pokja": pokja,
-            "pesan": pesan,
-            "galat": galat,
-            "maks_mb": settings.EVIDEN_MAKS_MB,
-            **hak,
-        },
-        status=status,
-    )
+    return _ruang_kerja(request, akses, pokja.tim, Ruang(lembar, pokja) if lembar else None)
 
 
 @login_required
 @require_GET
-def kartu(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.LIHAT)
-    return _kartu(request, pokja, akses, lembar, soal)
+def hasil(request, tim_id):
+    """The team's Komponen Hasil soal (IPAK, capaian kinerja, IPKP), answered by the chair."""
+    tim, akses = get_tim_for_user(request.user, tim_id)
+    lembar = lembar_kerja_tim(tim)
+    return _ruang_kerja(request, akses, tim, Ruang(lembar) if lembar else None)
 
 
-# --- Answers --------------------------------------------------------------------------------
+# --- One soal: its page, its card, the actions on it --------------------------------------
+
+
+@dataclass
+class Konteks:
+    ruang: Ruang
+    akses: object
+    soal: Soal
+
+    @property
+    def lembar(self):
+        return self.ruang.lembar
+
+
+def _konteks(request, lembar_id, soal_id, tindakan):
+    """Fetch and authorise: outsiders and unknown ids get 404, members without the right 403.
+    The soal's own area decides the Pokja (or Komponen Hasil) whose rights apply."""
+    lembar = (
+        LembarKerja.objects.select_related("tim__satker", "instrumen").filter(pk=lembar_id).first()
+    )
+    if lembar is None:
+        raise Http404(_("Tidak ditemukan."))
+    akses = akses_untuk(request.user, lembar.tim_id)
+    wajib(akses, Tindakan.LIHAT)
+    soal = (
+        Soal.objects.filter(pk=soal_id, instrumen_id=lembar.instrumen_id)
+        .exclude(jenis=JenisJawaban.JUMLAH)  # Jumlah inputs are answered through their % soal
+        .first()
+    )
+    if soal is None:
+        raise Http404(_("Tidak ditemukan."))
+    pokja = (
+        Pokja.objects.get(tim_id=lembar.tim_id, area=soal.area_pokja) if soal.area_pokja else None
+    )
+    ruang = Ruang(lembar, pokja)
+    wajib(akses, tindakan, ruang.sasaran)
+    return Konteks(ruang, akses, soal)
+
+
+def _kartu_dari(k):
+    kartu = kartu_soal(k.ruang, k.soal, Hak.dari(k.akses, k.ruang))
+    if kartu is None:
+        raise Http404(_("Tidak ditemukan."))
+    return kartu
+
+
+def _siapkan_form(kartu, data_jawaban=None):
+    if kartu.boleh_ubah:
+        kartu.form = form_jawaban(kartu, data_jawaban)
+    if kartu.hak.tugaskan:
+        kartu.form_tugas = TugasForm(
+            initial={"ditugaskan_ke": kartu.butir.ditugaskan_ke_id, "tenggat": kartu.butir.tenggat},
+            anggota=dapat_ditugaskan(kartu.ruang.tim, kartu.ruang.area),
+            prefix=f"t{kartu.soal.pk}",
+        )
+    return kartu
+
+
+def _konteks_kartu(kartu, **extra):
+    return {"k": kartu, "maks_mb": settings.EVIDEN_MAKS_MB, **extra}
+
+
+def _jawab(request, k, *, pesan="", galat="", status=200, kartu=None, **extra):
+    """The card after an action: htmx gets the card (the message inside it); an XHR upload
+    gets the card with the message in a header, shown once beside the file by eviden.js;
+    a plain form post gets a flash message and a redirect to the soal's page."""
+    if not _htmx(request) and not _unggahan(request):
+        if galat:
+            messages.error(request, galat)
+        elif pesan:
+            messages.success(request, pesan)
+        return HttpResponseRedirect(reverse("soal-kartu", args=[k.lembar.pk, k.soal.pk]))
+    if kartu is None:
+        kartu = _siapkan_form(_kartu_dari(k))
+    if _unggahan(request):
+        respons = render(request, "eviden/_kartu.html", _konteks_kartu(kartu), status=status)
+        respons["X-Pesan"] = quote(galat or pesan)
+        return respons
+    return render(
+        request,
+        "eviden/_kartu.html",
+        _konteks_kartu(kartu, pesan=pesan, galat=galat, **extra),
+        status=status,
+    )
+
+
+def _aksi(request, lembar_id, soal_id, tindakan, jalankan):
+    """Authorise → run the service (``jalankan(k)`` returns the success message) → card.
+    Refusals come back on the card: locked soal 409, upload refusals 400, the rest 422."""
+    k = _konteks(request, lembar_id, soal_id, tindakan)
+    try:
+        pesan = jalankan(k)
+    except services.Terkunci as exc:
+        return _jawab(request, k, galat=" ".join(exc.messages), status=409)
+    except berkas_mod.BerkasDitolak as exc:
+        return _jawab(request, k, galat=str(exc), status=400)
+    except ValidationError as exc:
+        return _jawab(request, k, galat=" ".join(exc.messages), status=422)
+    return _jawab(request, k, pesan=pesan)
+
+
+@login_required
+@require_GET
+def kartu(request, lembar_id, soal_id):
+    """The soal's page (its own URL, next/previous soal); htmx gets the card alone."""
+    k = _konteks(request, lembar_id, soal_id, Tindakan.LIHAT)
+    kartu = _siapkan_form(_kartu_dari(k))
+    if _htmx(request):
+        return render(request, "eviden/_kartu.html", _konteks_kartu(kartu))
+    return render(request, "eviden/soal.html", _konteks_kartu(kartu, kembali=_url_kembali(kartu)))
+
+
+def _url_kembali(kartu):
+    return kartu.ruang.url + f"#soal-{kartu.soal.kode}"
 
 
 @login_required
 @require_POST
-def simpan_jawaban(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    lengkapi(lembar, [soal])
-    form = JawabanForm(request.POST, soal=soal, prefix=f"s{soal.pk}")
-    konteks = {"s": soal, "pokja": pokja, "form": form}
+def simpan_jawaban(request, lembar_id, soal_id):
+    k = _konteks(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN)
+    kartu = _kartu_dari(k)
+    if not kartu.status.boleh_diubah():
+        return _jawab(request, k, galat=str(kartu.status.alasan_terkunci()), status=409)
+    form = form_jawaban(kartu, request.POST)
     if not form.is_valid():
-        konteks["galat"] = _("Jawaban belum tersimpan. Periksa isian yang ditandai.")
-        return render(request, "eviden/_jawaban.html", konteks, status=422)
+        _siapkan_form(kartu)
+        kartu.form = form
+        galat = _("Jawaban belum tersimpan. Periksa isian yang ditandai.")
+        return _jawab(request, k, galat=galat, status=422, kartu=kartu)
     data = form.cleaned_data
     try:
         services.simpan_jawaban(
-            lembar=lembar,
-            soal=soal,
+            lembar=k.lembar,
+            soal=k.soal,
             user=request.user,
             versi=data["versi"],
             pilihan=data.get("pilihan") or "",
@@ -175,48 +227,42 @@ def simpan_jawaban(request, pokja_id, soal_id):
     except services.KonflikJawaban as konflik:
         # Keep both versions visible: the stored one (read-only) and the user's own in the
         # form, now based on the stored version so a deliberate re-save is possible.
-        lengkapi(lembar, [soal])
+        kartu = _siapkan_form(_kartu_dari(k))
         data_pengguna = request.POST.copy()
-        data_pengguna[f"s{soal.pk}-versi"] = soal.jawaban.versi if soal.jawaban else 0
-        konteks.update(
-            form=JawabanForm(data_pengguna, soal=soal, prefix=f"s{soal.pk}"),
-            konflik=konflik.tersimpan,
-            galat=_(
-                "Jawaban ini sudah diubah oleh %(nama)s setelah Anda membukanya. Jawaban Anda "
-                "BELUM disimpan. Bandingkan kedua versi di bawah, lalu simpan lagi bila perlu."
-            )
-            % {"nama": konflik.tersimpan.diubah_oleh if konflik.tersimpan else "-"},
-        )
-        return render(request, "eviden/_jawaban.html", konteks, status=409)
-    if not _htmx(request):
-        messages.success(request, _("Jawaban tersimpan."))
-        return HttpResponseRedirect(reverse("pokja-soal", args=[pokja.pk]) + f"#soal-{soal.kode}")
-    lengkapi(lembar, [soal])
-    konteks.update(
-        form=JawabanForm(initial=awal_jawaban(soal), soal=soal, prefix=f"s{soal.pk}"),
-        pesan=_("Jawaban tersimpan."),
-    )
-    return render(request, "eviden/_jawaban.html", konteks)
+        data_pengguna[f"s{k.soal.pk}-versi"] = kartu.jawaban.versi if kartu.jawaban else 0
+        kartu.form = form_jawaban(kartu, data_pengguna)
+        galat = _(
+            "Jawaban ini sudah diubah oleh %(nama)s setelah Anda membukanya. Jawaban Anda "
+            "BELUM disimpan. Bandingkan kedua versi di bawah, lalu simpan lagi bila perlu."
+        ) % {"nama": konflik.tersimpan.diubah_oleh if konflik.tersimpan else "-"}
+        return _jawab(request, k, galat=galat, status=409, kartu=kartu, konflik=konflik.tersimpan)
+    except ValidationError as exc:
+        return _jawab(request, k, galat=" ".join(exc.messages), status=422)
+    return _jawab(request, k, pesan=_("Jawaban tersimpan."))
 
 
 @login_required
 @require_POST
-def hitung(request, pokja_id, soal_id):
+def hitung(request, lembar_id, soal_id):
     """Live value of a % soal from the Jumlah inputs typed so far (nothing is saved)."""
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.LIHAT)
-    angka = {}
-    for m in soal.daftar_input:
-        mentah = request.POST.get(f"s{soal.pk}-masukan_{m.pk}", "").strip()
-        try:
-            angka[m.nama_variabel] = int(mentah) if len(mentah) <= 12 else None
-        except ValueError:
-            angka[m.nama_variabel] = None
-        if angka[m.nama_variabel] is not None and angka[m.nama_variabel] < 0:
-            angka[m.nama_variabel] = None
-    return render(request, "eviden/_nilai_persen.html", {"nilai": nilai_persen(soal, angka)})
-
-
-# --- Evidence -------------------------------------------------------------------------------
+    k = _konteks(request, lembar_id, soal_id, Tindakan.LIHAT)
+    kartu = _kartu_dari(k)
+    form = form_jawaban(kartu, request.POST)
+    form.is_valid()
+    angka = {
+        m.masukan.nama: (
+            form.cleaned_data.get(f"masukan_{m.soal.pk}")
+            if f"masukan_{m.soal.pk}" not in form.errors
+            else None
+        )
+        for m in kartu.masukan
+    }
+    kartu.hasil_persen = hitung_persen(kartu.soal, [m.masukan for m in kartu.masukan], {}, angka)
+    return render(
+        request,
+        "eviden/_nilai_persen.html",
+        {"soal": kartu.soal, "hasil": kartu.hasil_persen, "angka": angka, "form": form},
+    )
 
 
 def _terima_unggahan(request):
@@ -231,109 +277,131 @@ def _terima_unggahan(request):
 
 @login_required
 @require_POST
-def unggah(request, pokja_id, soal_id):
+def unggah(request, lembar_id, soal_id):
     """Upload a file as new evidence of the soal (raw body, name in X-Nama-Berkas)."""
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    try:
-        masuk = _terima_unggahan(request)
-        versi = services.unggah_berkas(lembar=lembar, soal=soal, user=request.user, berkas=masuk)
-    except berkas_mod.BerkasDitolak as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=str(exc), status=400)
-    pesan = _("«%(nama)s» tersimpan.") % {"nama": versi.nama_asli}
-    return _kartu(request, pokja, akses, lembar, soal, pesan=pesan)
 
-
-@login_required
-@require_POST
-def unggah_versi(request, pokja_id, soal_id, dokumen_id):
-    """Upload a new version of a document attached to this soal."""
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    dokumen = get_object_or_404(
-        Dokumen.objects.distinct(),
-        pk=dokumen_id,
-        lembar=lembar,
-        lampiran__soal=soal,
-        lampiran__diarsipkan=False,
-    )
-    lain = services.pokja_lain_pemakai(dokumen=dokumen, area=pokja.area)
-    if any(not akses.boleh(Tindakan.UBAH_JAWABAN, pokja.tim.pokja.get(area=a)) for a in lain):
-        galat = _(
-            "Dokumen ini juga menjadi eviden Pokja lain; versi baru akan mengubah eviden mereka. "
-            "Unggah berkas ini sebagai dokumen baru."
-        )
-        return _kartu(request, pokja, akses, lembar, soal, galat=galat, status=400)
-    try:
-        masuk = _terima_unggahan(request)
+    def jalankan(k):
+        services.pastikan_terbuka(lembar=k.lembar, soal=k.soal)  # before reading the body
         versi = services.unggah_berkas(
-            lembar=lembar, soal=soal, user=request.user, berkas=masuk, dokumen=dokumen
+            lembar=k.lembar, soal=k.soal, user=request.user, berkas=_terima_unggahan(request)
         )
-    except berkas_mod.BerkasDitolak as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=str(exc), status=400)
-    pesan = _("Versi %(n)s dari «%(judul)s» tersimpan.") % {
-        "n": versi.nomor,
-        "judul": dokumen.judul,
-    }
-    return _kartu(request, pokja, akses, lembar, soal, pesan=pesan)
+        return _("«%(nama)s» tersimpan.") % {"nama": versi.nama_asli}
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
 
 
 @login_required
 @require_POST
-def tambah_tautan(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    form = TautanForm(request.POST)
-    if not form.is_valid():
-        return _kartu(request, pokja, akses, lembar, soal, galat=_("Isi tautannya."), status=422)
-    try:
+def unggah_versi(request, lembar_id, soal_id, dokumen_id):
+    """Upload a new version of a document attached to this soal."""
+
+    def jalankan(k):
+        dokumen = get_object_or_404(
+            Dokumen.objects.distinct(),
+            pk=dokumen_id,
+            lembar=k.lembar,
+            lampiran__soal=k.soal,
+            lampiran__diarsipkan=False,
+        )
+        lain = services.pokja_lain_pemakai(dokumen=dokumen, area=k.ruang.area)
+        tim = k.ruang.tim
+        if any(not k.akses.boleh(Tindakan.UBAH_JAWABAN, tim.pokja.get(area=a)) for a in lain):
+            raise berkas_mod.BerkasDitolak(
+                _(
+                    "Dokumen ini juga menjadi eviden Pokja lain; versi baru akan mengubah "
+                    "eviden mereka. Unggah berkas ini sebagai dokumen baru."
+                )
+            )
+        services.pastikan_terbuka(lembar=k.lembar, soal=k.soal, dokumen=dokumen)
+        versi = services.unggah_berkas(
+            lembar=k.lembar,
+            soal=k.soal,
+            user=request.user,
+            berkas=_terima_unggahan(request),
+            dokumen=dokumen,
+        )
+        return _("Versi %(n)s dari «%(judul)s» tersimpan.") % {
+            "n": versi.nomor,
+            "judul": dokumen.judul,
+        }
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
+
+
+@login_required
+@require_POST
+def tambah_tautan(request, lembar_id, soal_id):
+    def jalankan(k):
+        form = TautanForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Isi tautannya."))
         services.tambah_tautan(
-            lembar=lembar,
-            soal=soal,
+            lembar=k.lembar,
+            soal=k.soal,
             user=request.user,
             tautan=form.cleaned_data["tautan"],
             judul=form.cleaned_data["judul"],
         )
-    except berkas_mod.BerkasDitolak as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=str(exc), status=422)
-    return _kartu(request, pokja, akses, lembar, soal, pesan=_("Tautan tersimpan."))
+        return _("Tautan tersimpan.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, _sebagai_422(jalankan))
+
+
+def _sebagai_422(jalankan):
+    """Refusals of links and reuse are form errors (422), not refused uploads (400)."""
+
+    def dibungkus(k):
+        try:
+            return jalankan(k)
+        except berkas_mod.BerkasDitolak as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return dibungkus
 
 
 @login_required
-def lampirkan(request, pokja_id, soal_id):
+def lampirkan(request, lembar_id, soal_id):
     """GET: documents of the team not yet on this soal. POST: attach one (no re-upload)."""
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
     if request.method == "POST":
-        pk = request.POST.get("dokumen", "")
-        dokumen = Dokumen.objects.filter(pk=pk, lembar=lembar).first() if pk.isdecimal() else None
-        if dokumen is None:
-            return _kartu(
-                request, pokja, akses, lembar, soal, galat=_("Pilih dokumen."), status=422
+
+        def jalankan(k):
+            pk = request.POST.get("dokumen", "")
+            dokumen = (
+                Dokumen.objects.filter(pk=pk, lembar=k.lembar).first() if pk.isdecimal() else None
             )
-        try:
-            services.lampirkan_dokumen(lembar=lembar, soal=soal, user=request.user, dokumen=dokumen)
-        except berkas_mod.BerkasDitolak as exc:
-            return _kartu(request, pokja, akses, lembar, soal, galat=str(exc), status=422)
-        pesan = _("«%(judul)s» dilampirkan.") % {"judul": dokumen.judul}
-        return _kartu(request, pokja, akses, lembar, soal, pesan=pesan)
-    sudah = Eviden.objects.filter(lembar=lembar, soal=soal, diarsipkan=False).values("dokumen")
+            if dokumen is None:
+                raise ValidationError(_("Pilih dokumen."))
+            services.lampirkan_dokumen(
+                lembar=k.lembar, soal=k.soal, user=request.user, dokumen=dokumen
+            )
+            return _("«%(judul)s» dilampirkan.") % {"judul": dokumen.judul}
+
+        return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, _sebagai_422(jalankan))
+    k = _konteks(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN)
+    sudah = Eviden.objects.filter(lembar=k.lembar, soal=k.soal, diarsipkan=False).values("dokumen")
     dokumen = (
-        Dokumen.objects.filter(lembar=lembar)
+        Dokumen.objects.filter(lembar=k.lembar)
         .exclude(pk__in=sudah)
         .prefetch_related("lampiran__soal")
         .order_by("judul")[:200]
     )
     return render(
-        request, "eviden/_lampirkan.html", {"s": soal, "pokja": pokja, "dokumen": dokumen}
+        request,
+        "eviden/_lampirkan.html",
+        {"soal": k.soal, "lembar": k.lembar, "dokumen": dokumen},
     )
 
 
 @login_required
 @require_POST
-def arsip(request, pokja_id, soal_id, eviden_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    eviden = get_object_or_404(Eviden, pk=eviden_id, lembar=lembar, soal=soal)
-    arsipkan = request.POST.get("aksi") != "pulihkan"
-    services.arsipkan_eviden(eviden=eviden, user=request.user, arsip=arsipkan)
-    pesan = _("Eviden diarsipkan.") if arsipkan else _("Eviden dipulihkan.")
-    return _kartu(request, pokja, akses, lembar, soal, pesan=pesan)
+def arsip(request, lembar_id, soal_id, eviden_id):
+    def jalankan(k):
+        eviden = get_object_or_404(Eviden, pk=eviden_id, lembar=k.lembar, soal=k.soal)
+        arsipkan = request.POST.get("aksi") != "pulihkan"
+        services.arsipkan_eviden(eviden=eviden, user=request.user, arsip=arsipkan)
+        return _("Eviden diarsipkan.") if arsipkan else _("Eviden dipulihkan.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
 
 
 # --- Review and assignment ------------------------------------------------------------------
@@ -341,78 +409,128 @@ def arsip(request, pokja_id, soal_id, eviden_id):
 
 @login_required
 @require_POST
-def ajukan(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.UBAH_JAWABAN)
-    try:
-        services.ajukan_reviu(lembar=lembar, soal=soal, user=request.user)
-    except ValidationError as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=" ".join(exc.messages), status=422)
-    return _kartu(request, pokja, akses, lembar, soal, pesan=_("Diajukan untuk direviu."))
+def ajukan(request, lembar_id, soal_id):
+    def jalankan(k):
+        services.ajukan_reviu(lembar=k.lembar, soal=k.soal, user=request.user)
+        return _("Diajukan untuk direviu. Peninjau sudah diberi tahu.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
 
 
 @login_required
 @require_POST
-def reviu(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.REVIU)
-    form = ReviuForm(request.POST)
-    if not form.is_valid():
-        return _kartu(
-            request, pokja, akses, lembar, soal, galat=_("Pilih keputusan reviu."), status=422
-        )
-    setujui = form.cleaned_data["keputusan"] == "setujui"
-    try:
+def tarik(request, lembar_id, soal_id):
+    def jalankan(k):
+        services.tarik_kembali(lembar=k.lembar, soal=k.soal, user=request.user)
+        return _("Pengajuan ditarik kembali; jawaban dan eviden dapat diubah lagi.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
+
+
+@login_required
+@require_POST
+def buka(request, lembar_id, soal_id):
+    def jalankan(k):
+        services.buka_kembali(lembar=k.lembar, soal=k.soal, user=request.user)
+        return _("Soal dibuka kembali dan peninjau diberi tahu. Ajukan lagi setelah diubah.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.UBAH_JAWABAN, jalankan)
+
+
+@login_required
+@require_POST
+def reviu(request, lembar_id, soal_id):
+    dari_antrean = request.POST.get("tampilan") == "antrean"
+
+    def jalankan(k):
+        form = ReviuForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Pilih keputusan reviu."))
+        setujui = form.cleaned_data["keputusan"] == "setujui"
         services.reviu(
-            lembar=lembar,
-            soal=soal,
+            lembar=k.lembar,
+            soal=k.soal,
             user=request.user,
             setujui=setujui,
             catatan=form.cleaned_data["catatan"],
         )
+        return _("Disetujui.") if setujui else _("Dikembalikan untuk perbaikan.")
+
+    if not dari_antrean or not _htmx(request):
+        return _aksi(request, lembar_id, soal_id, Tindakan.REVIU, jalankan)
+    # From the review queue: answer with the queue item (done, or the refusal).
+    k = _konteks(request, lembar_id, soal_id, Tindakan.REVIU)
+    try:
+        pesan, galat, status = jalankan(k), "", 200
     except ValidationError as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=" ".join(exc.messages), status=422)
-    pesan = _("Eviden disetujui.") if setujui else _("Dikembalikan untuk perbaikan.")
-    return _kartu(request, pokja, akses, lembar, soal, pesan=pesan)
+        pesan, galat, status = "", " ".join(exc.messages), 422
+    item = next(
+        (i for i in antrean_reviu(request.user) if i.soal.pk == k.soal.pk and i.lembar == k.lembar),
+        None,
+    )
+    return render(
+        request,
+        "eviden/_antrean_item.html",
+        {"i": item, "soal": k.soal, "lembar": k.lembar, "pesan": pesan, "galat": galat},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
-def tugaskan(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.TUGASKAN)
-    form = TugasForm(
-        request.POST, anggota=anggota_pokja(pokja.tim, pokja.area), prefix=f"t{soal.pk}"
-    )
-    if not form.is_valid():
-        galat = _("Penugasan tidak sah: pilih anggota Pokja ini dan tanggal yang benar.")
-        return _kartu(request, pokja, akses, lembar, soal, galat=galat, status=422)
-    try:
+def tugaskan(request, lembar_id, soal_id):
+    def jalankan(k):
+        form = TugasForm(
+            request.POST,
+            anggota=dapat_ditugaskan(k.ruang.tim, k.ruang.area),
+            prefix=f"t{k.soal.pk}",
+        )
+        if not form.is_valid():
+            raise ValidationError(
+                _("Penugasan tidak sah: pilih anggota Pokja ini dan tanggal yang benar.")
+            )
         services.tugaskan(
-            lembar=lembar,
-            soal=soal,
+            lembar=k.lembar,
+            soal=k.soal,
             user=request.user,
             ditugaskan_ke=form.cleaned_data["ditugaskan_ke"],
             tenggat=form.cleaned_data["tenggat"],
         )
-    except ValidationError as exc:
-        return _kartu(request, pokja, akses, lembar, soal, galat=" ".join(exc.messages), status=422)
-    return _kartu(request, pokja, akses, lembar, soal, pesan=_("Penugasan tersimpan."))
+        return _("Penugasan tersimpan.")
+
+    return _aksi(request, lembar_id, soal_id, Tindakan.TUGASKAN, jalankan)
 
 
 @login_required
 @require_GET
-def riwayat(request, pokja_id, soal_id):
-    pokja, akses, lembar, soal = _konteks(request, pokja_id, soal_id, Tindakan.LIHAT)
+def riwayat(request, lembar_id, soal_id):
+    k = _konteks(request, lembar_id, soal_id, Tindakan.LIHAT)
     return render(
         request,
         "eviden/_riwayat.html",
-        {"s": soal, "pokja": pokja, "riwayat": riwayat_soal(lembar, soal)},
+        {"soal": k.soal, "riwayat": riwayat_soal(k.lembar, k.soal)},
     )
 
 
-# --- Downloads, tasks -----------------------------------------------------------------------
+# --- Queue, tasks, downloads ------------------------------------------------------------------
 
 
 @login_required
 @require_GET
+def antrean(request):
+    """Soal waiting for the user's review, oldest first, with approve/return on the page."""
+    return render(request, "eviden/antrean.html", {"antrean": antrean_reviu(request.user)})
+
+
+@login_required
+@require_GET
+def tugas(request):
+    return render(request, "eviden/tugas_saya.html", {"tugas": tugas_saya(request.user)})
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin  # PDF and image previews in the review queue
 def unduh(request, versi_id):
     """Serve a stored version to team members only; outsiders and unknown ids get 404.
 
@@ -441,12 +559,9 @@ def unduh(request, versi_id):
         filename=versi.nama_asli,
         content_type=versi.mime,
     )
-    respons["Content-Security-Policy"] = "sandbox"
+    if versi.mime != "application/pdf":
+        # Chromium does not show a PDF in a sandboxed document, so PDFs (content-checked,
+        # served as application/pdf with nosniff) open in its viewer; all else is sandboxed.
+        respons["Content-Security-Policy"] = "sandbox"
     respons["Cache-Control"] = "private, no-store"
     return respons
-
-
-@login_required
-@require_GET
-def tugas(request):
-    return render(request, "eviden/tugas_saya.html", {"tugas": tugas_saya(request.user)})

@@ -16,6 +16,7 @@ exists); insiders without the right get 403. The rules follow DESIGN.md §3:
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,10 @@ from .models import PERAN_POKJA, Anggota, Peran, Pokja, TimZI
 
 PERAN_PIMPINAN_TIM = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM}
 PERAN_EKSPOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU}
+
+# The Komponen Hasil soal (IPAK, capaian kinerja, IPKP) belong to no Pokja: the chair and the
+# team secretary answer, review and assign them. Pass ``HASIL`` where a Pokja is expected.
+HASIL = "hasil"
 
 
 class Tindakan:
@@ -67,9 +72,13 @@ class Akses:
             return False
         if tindakan == Tindakan.LIHAT:
             return True
+        pimpinan = bool(self.peran_tim & PERAN_PIMPINAN_TIM)
+        if pokja == HASIL:
+            return tindakan in (Tindakan.UBAH_JAWABAN, Tindakan.REVIU, Tindakan.TUGASKAN) and (
+                pimpinan
+            )
         pokja_id = getattr(pokja, "pk", pokja)
         di_pokja = self.peran_pokja.get(pokja_id, set())
-        pimpinan = bool(self.peran_tim & PERAN_PIMPINAN_TIM)
         if tindakan == Tindakan.UBAH_JAWABAN:
             return pokja_id is not None and bool(di_pokja)
         if tindakan in (Tindakan.REVIU, Tindakan.TUGASKAN):
@@ -101,7 +110,8 @@ def akses_untuk(user, tim):
     )
 
 
-def _wajib(akses, tindakan, pokja=None):
+def wajib(akses, tindakan, pokja=None):
+    """404 for outsiders, 403 for members without the right; nothing otherwise."""
     if not akses.anggota:
         raise Http404(_("Tidak ditemukan."))
     if not akses.boleh(tindakan, pokja):
@@ -114,7 +124,7 @@ def get_tim_for_user(user, tim_id, tindakan=Tindakan.LIHAT):
     if tim is None:
         raise Http404(_("Tidak ditemukan."))
     akses = akses_untuk(user, tim)
-    _wajib(akses, tindakan)
+    wajib(akses, tindakan)
     return tim, akses
 
 
@@ -124,5 +134,60 @@ def get_pokja_for_user(user, pokja_id, tindakan=Tindakan.LIHAT):
     if pokja is None:
         raise Http404(_("Tidak ditemukan."))
     akses = akses_untuk(user, pokja.tim_id)
-    _wajib(akses, tindakan, pokja)
+    wajib(akses, tindakan, pokja)
     return pokja, akses
+
+
+# --- Who reviews, who may be assigned (WHO questions other apps ask) ---------------------------
+
+
+def peninjau(tim, area):
+    """Ids of the users who may review soal of Pokja ``area`` in ``tim`` (``None`` = Hasil):
+    its koordinator, and the ketua and sekretaris tim. One query."""
+    syarat = Q(peran__in=PERAN_PIMPINAN_TIM)
+    if area is not None:
+        syarat |= Q(peran=Peran.KOORDINATOR_POKJA, pokja__area=area)
+    tim_id = getattr(tim, "pk", tim)
+    return set(Anggota.objects.filter(syarat, tim_id=tim_id).values_list("user_id", flat=True))
+
+
+def lingkup_reviu(user):
+    """Where ``user`` may review: a list of ``(tim_id, area)``, where ``area`` None means the
+    whole team (ketua / sekretaris tim). Empty for everyone else. One query."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    rows = Anggota.objects.filter(
+        Q(peran__in=PERAN_PIMPINAN_TIM) | Q(peran=Peran.KOORDINATOR_POKJA), user=user
+    ).values_list("tim_id", "peran", "pokja__area")
+    return sorted(
+        {(tim_id, None if peran in PERAN_PIMPINAN_TIM else area) for tim_id, peran, area in rows},
+        key=lambda x: (x[0], x[1] or 0),
+    )
+
+
+def syarat_peninjau(user, *, tim, area):
+    """A ``Q`` for rows of another app that ``user`` may review, given the lookup paths of
+    the row's team (``tim``) and Pokja area (``area``; NULL for Hasil soal), e.g.
+    ``syarat_peninjau(user, tim="lembar__tim", area="soal__area_pokja")``. The membership
+    test runs inside the same query (EXISTS), so a count costs one query."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    milik = Anggota.objects.filter(user=user, tim=OuterRef(tim))
+    return Q(Exists(milik.filter(peran__in=PERAN_PIMPINAN_TIM))) | Q(
+        Exists(milik.filter(peran=Peran.KOORDINATOR_POKJA, pokja__area=OuterRef(area)))
+    )
+
+
+def dapat_ditugaskan(tim, area):
+    """Users who may be assigned soal of Pokja ``area`` (its pokja-bound members), or of the
+    Hasil soal (``area`` None: ketua and sekretaris tim), by name. One query."""
+    if area is None:
+        rows = Anggota.objects.filter(tim=tim, peran__in=PERAN_PIMPINAN_TIM)
+    else:
+        rows = Anggota.objects.filter(tim=tim, pokja__area=area, peran__in=PERAN_POKJA)
+    seen, hasil = set(), []
+    for a in rows.select_related("user").order_by("user__nama_lengkap", "user_id"):
+        if a.user_id not in seen:
+            seen.add(a.user_id)
+            hasil.append(a.user)
+    return hasil

@@ -2,7 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .models import PERAN_POKJA, Anggota, Notifikasi, Pokja
+from .akses import PERAN_PIMPINAN_TIM
+from .models import PERAN_POKJA, Anggota, Notifikasi, Peran, Pokja
 
 
 def _menu(user):
@@ -11,7 +12,13 @@ def _menu(user):
     Members of a Pokja see their own Pokja; team-wide roles (ketua, sekretaris, kasubbag,
     kepala) see every Pokja of their current team. Three queries at most.
     """
-    menu = {"pokja_saya": [], "pokja_tim": [], "peran_tim": False, "notifikasi": 0}
+    menu = {
+        "pokja_saya": [],
+        "pokja_tim": [],
+        "peran_tim": False,
+        "peninjau": False,
+        "notifikasi": 0,
+    }
     if not user.is_authenticated:
         return menu
     rows = list(
@@ -20,6 +27,10 @@ def _menu(user):
         .order_by("-tim__tahun", "pokja__area")
     )
     menu["pokja_saya"] = [a.pokja for a in rows if a.peran in PERAN_POKJA]
+    # Reviewers get the review queue in the navigation (its count comes from the eviden side).
+    menu["peninjau"] = any(
+        a.peran in PERAN_PIMPINAN_TIM or a.peran == Peran.KOORDINATOR_POKJA for a in rows
+    )
     menu["notifikasi"] = Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True).count()
     tim_ids = sorted({a.tim_id for a in rows if a.peran not in PERAN_POKJA})
     if tim_ids:

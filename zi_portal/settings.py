@@ -76,7 +76,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pokja.context_processors.navigasi",
+                "eviden.context_processors.antrean",
             ],
+            # One date format everywhere: {{ d|tanggal }}, {{ dt|waktu }}.
+            "builtins": ["pokja.templatetags.portal"],
         },
     },
 ]

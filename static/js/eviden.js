@@ -41,7 +41,10 @@
           selesai({ ok: false, status: 401, html: "", pesan: "Sesi Anda sudah berakhir. Muat ulang halaman lalu masuk lagi." });
           return;
         }
-        selesai({ ok: xhr.status < 300, status: xhr.status, html: xhr.responseText });
+        // The server puts its one-sentence answer in X-Pesan (the card itself carries none).
+        var pesan = xhr.getResponseHeader("X-Pesan");
+        selesai({ ok: xhr.status < 300, status: xhr.status, html: xhr.responseText,
+                  pesan: pesan ? decodeURIComponent(pesan) : "" });
       };
       xhr.onerror = function () { selesai({ ok: false, status: 0, html: "" }); };
       xhr.send(berkas);
@@ -71,7 +74,7 @@
         continue;
       }
       var r = await kirim(url, f, el);
-      if (r.html && (r.status === 200 || r.status === 400)) htmlTerakhir = r.html;
+      if (r.html && [200, 400, 409, 422].indexOf(r.status) !== -1) htmlTerakhir = r.html;
       hasil.push({ nama: f.name, ok: r.ok, pesan: r.pesan || pesanDari(r.html, r.ok) });
       el.remove();
     }
@@ -82,11 +85,13 @@
       if (window.htmx) window.htmx.process(kartu);
     }
     var tujuan = kartu ? kartu.querySelector(".zona-unggah:not(.zona-kecil) .daftar-unggah") : daftar;
+    if (!tujuan && kartu) tujuan = kartu.querySelector("[data-unggah-terkunci]") || kartu;
     if (!tujuan) tujuan = daftar;
     hasil.forEach(function (h) {
       var d = document.createElement("div");
       d.className = "small mt-1 " + (h.ok ? "text-success" : "text-danger");
       d.setAttribute("role", h.ok ? "status" : "alert");
+      d.setAttribute("data-hasil-unggah", h.ok ? "ok" : "tolak");
       d.textContent = h.nama + ": " + h.pesan;
       tujuan.appendChild(d);
     });

@@ -1,0 +1,511 @@
+"""The soal as pages show it: declared view models and the reads that build them.
+
+A page never attaches attributes to ``Soal`` objects. The selectors here return plain
+dataclasses: ``BarisSoal`` (one row of a workspace table: no forms, no version lists) and
+``KartuSoal`` (the open soal with everything needed to work on it). Both answer the same
+questions the services ask before a write: is it answered, may it be submitted and why
+not, is it locked. Query counts are fixed, whatever the amount of data.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pokja.akses import HASIL, Tindakan
+from pokja.models import Pokja
+
+from . import rumus
+from .models import (
+    JENIS_PILIHAN,
+    Butir,
+    Eviden,
+    Jawaban,
+    JenisJawaban,
+    Node,
+    Soal,
+    SoalMasukan,
+    StatusButir,
+    VersiDokumen,
+)
+
+# --- Where a soal is worked on --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ruang:
+    """A Pokja's area of a team's worksheet, or the team's Komponen Hasil (``pokja`` None)."""
+
+    lembar: object
+    pokja: Pokja | None = None
+
+    @property
+    def tim(self):
+        return self.lembar.tim
+
+    @property
+    def area(self):
+        return self.pokja.area if self.pokja else None
+
+    @property
+    def sasaran(self):
+        """What ``Akses.boleh`` is asked about: the Pokja, or ``HASIL``."""
+        return self.pokja if self.pokja else HASIL
+
+    @property
+    def judul(self):
+        return str(self.pokja) if self.pokja else _("Komponen Hasil")
+
+    @property
+    def url(self):
+        if self.pokja:
+            return reverse("pokja-soal", args=[self.pokja.pk])
+        return reverse("tim-hasil", args=[self.lembar.tim_id])
+
+
+@dataclass(frozen=True)
+class Hak:
+    """What the user may do on the soal of a ``Ruang`` (before the status is considered)."""
+
+    ubah: bool = False
+    reviu: bool = False
+    tugaskan: bool = False
+
+    @classmethod
+    def dari(cls, akses, ruang):
+        return cls(
+            ubah=akses.boleh(Tindakan.UBAH_JAWABAN, ruang.sasaran),
+            reviu=akses.boleh(Tindakan.REVIU, ruang.sasaran),
+            tugaskan=akses.boleh(Tindakan.TUGASKAN, ruang.sasaran),
+        )
+
+
+# --- The instrument side: which soal a Ruang lists, in which order ----------------------------
+
+
+@dataclass(frozen=True)
+class Masukan:
+    """A Jumlah input of a % soal, under its formula variable name."""
+
+    soal: Soal
+    nama: str
+
+
+@dataclass
+class SoalDaftar:
+    """A listed soal (Jumlah inputs are not listed alone) with its inputs."""
+
+    soal: Soal
+    masukan: list = field(default_factory=list)
+
+
+@dataclass
+class Kelompok:
+    """A sub-area heading of a workspace with its listed soal."""
+
+    node: Node
+    kedalaman: int = 0
+    judul_bagian: str = ""  # "Pemenuhan"/"Reform" on the first sub-area of each half
+    soal: list = field(default_factory=list)
+
+
+def daftar_soal(instrumen, area):
+    """The listed soal of Pokja ``area`` (None: Komponen Hasil) in LKE order, grouped by
+    sub-area. Three queries, whatever the size of the instrument."""
+    nodes = {n.pk: n for n in Node.objects.filter(instrumen=instrumen)}
+    semua = list(
+        Soal.objects.filter(instrumen=instrumen)
+        .filter(Q(area_pokja=area) if area is not None else Q(area_pokja__isnull=True))
+        .order_by("node__kode", "urutan")
+    )
+    by_id = {s.pk: s for s in semua}
+    masukan, dipakai = {}, set()
+    persen = [s.pk for s in semua if s.jenis == JenisJawaban.PERSEN]
+    for m in SoalMasukan.objects.filter(soal_id__in=persen).order_by("soal_id", "urutan"):
+        if m.masukan_id in by_id:
+            masukan.setdefault(m.soal_id, []).append(Masukan(by_id[m.masukan_id], m.nama))
+            dipakai.add(m.masukan_id)
+    kelompok = {}
+    for s in semua:
+        if s.pk in dipakai:
+            continue
+        node = nodes[s.node_id]
+        k = kelompok.get(node.pk)
+        if k is None:
+            k = kelompok[node.pk] = Kelompok(node=node, kedalaman=_kedalaman(node, nodes))
+        k.soal.append(SoalDaftar(s, masukan.get(s.pk, [])))
+    hasil = sorted(kelompok.values(), key=lambda k: _kunci_kode(k.node.kode))
+    bagian_sebelum = None
+    for k in hasil:
+        bagian = _leluhur(k.node, nodes, Node.Level.SUB_KOMPONEN)
+        if bagian is not None and bagian.pk != bagian_sebelum:
+            k.judul_bagian = bagian.nama
+            bagian_sebelum = bagian.pk
+    return hasil
+
+
+def _leluhur(node, nodes, level):
+    while node is not None and node.level != level:
+        node = nodes.get(node.induk_id)
+    return node
+
+
+def _kedalaman(node, nodes):
+    """0 for a sub-area directly under its area, 1 for a sub-area of a sub-area."""
+    n, induk = 0, nodes.get(node.induk_id)
+    while induk is not None and induk.level == Node.Level.SUB_AREA:
+        n += 1
+        induk = nodes.get(induk.induk_id)
+    return n
+
+
+_ROMAWI = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+
+
+def _kunci_kode(kode):
+    """Sort key of an LKE code: roman numerals and numbers in their natural order."""
+    hasil = []
+    for bagian in kode.split("."):
+        b = bagian.lower()
+        if b in _ROMAWI:
+            hasil.append((0, _ROMAWI[b], ""))
+        elif b.isdigit():
+            hasil.append((0, int(b), ""))
+        else:
+            hasil.append((1, 0, bagian))
+    return hasil
+
+
+# --- Answers: is it answered, what is it worth ------------------------------------------------
+
+
+def _angka(jawaban):
+    return jawaban.angka if jawaban is not None else None
+
+
+def isian_kosong(masukan, jawaban_per_soal):
+    """Texts of the Jumlah inputs of a % soal that have no number yet."""
+    return [m.soal.teks for m in masukan if _angka(jawaban_per_soal.get(m.soal.pk)) is None]
+
+
+def terjawab(soal, jawaban, kosong):
+    """Is the soal answered? (A % soal: every Jumlah input filled.)"""
+    if soal.jenis == JenisJawaban.PERSEN:
+        return not kosong
+    if soal.jenis in JENIS_PILIHAN:
+        return bool(jawaban and jawaban.pilihan)
+    return _angka(jawaban) is not None
+
+
+def hitung_persen(soal, masukan, jawaban_per_soal, angka=None):
+    """``rumus.Hasil`` of a % soal from its inputs' answers (or from ``angka``)."""
+    if angka is None:
+        angka = {m.nama: _angka(jawaban_per_soal.get(m.soal.pk)) for m in masukan}
+    try:
+        return rumus.hitung_rinci(soal.rumus, angka)
+    except rumus.RumusError:
+        return rumus.Hasil(None, None, "")
+
+
+def nilai_soal(soal, jawaban, hasil_persen=None):
+    """The soal's value in [0, 1] as the LKE scores it (None when unanswered): the chosen
+    option's multiplier, the % item's ratio, or a 0–4 index divided by 4."""
+    if soal.jenis == JenisJawaban.PERSEN:
+        return hasil_persen.nilai if hasil_persen else None
+    if soal.jenis in JENIS_PILIHAN:
+        pilihan = jawaban.pilihan if jawaban else ""
+        for o in soal.opsi:
+            if o["kode"] == pilihan:
+                return Decimal(str(o["nilai"]))
+        return None
+    angka = _angka(jawaban)
+    if angka is None:
+        return None
+    if soal.jenis == JenisJawaban.NILAI_0_4:
+        return angka / 4
+    return None
+
+
+def kendala_ajukan(*, status, sudah_dijawab, kosong, jumlah_eviden):
+    """Why the soal cannot be submitted for review now: a list of Indonesian sentences
+    (empty: it can). The one rule, asked by the card (to disable the button with the
+    reason) and by the service (to refuse the write)."""
+    status = StatusButir(status)
+    if status == StatusButir.DIAJUKAN:
+        return [_("Soal ini sudah diajukan dan sedang menunggu reviu.")]
+    if status == StatusButir.DISETUJUI:
+        return [_("Soal ini sudah disetujui.")]
+    alasan = []
+    if kosong:
+        alasan.append(
+            _("Isi dulu semua isian jumlah; yang masih kosong: %(daftar)s.")
+            % {"daftar": "; ".join(kosong)}
+        )
+    elif not sudah_dijawab:
+        alasan.append(_("Jawab soal ini dulu."))
+    if not jumlah_eviden:
+        alasan.append(_("Unggah atau lampirkan minimal satu eviden."))
+    return alasan
+
+
+# --- A row of the workspace table -----------------------------------------------------------
+
+
+@dataclass
+class BarisSoal:
+    """One soal in a workspace table: what the table shows and sorts by, nothing more."""
+
+    soal: Soal
+    kelompok: Kelompok
+    urutan: int
+    jawaban: Jawaban | None
+    butir: Butir
+    jumlah_eviden: int
+    kosong: list
+    masukan: list = field(default_factory=list)  # [Masukan]
+    hasil_persen: object = None
+
+    @property
+    def status(self):
+        return self.butir.alur
+
+    @property
+    def terjawab(self):
+        return terjawab(self.soal, self.jawaban, self.kosong)
+
+    @property
+    def nilai(self):
+        if not self.terjawab:
+            return None
+        return nilai_soal(self.soal, self.jawaban, self.hasil_persen)
+
+    @property
+    def terlambat(self):
+        return bool(
+            self.butir.tenggat
+            and self.butir.tenggat < timezone.localdate()
+            and self.butir.status != StatusButir.DISETUJUI
+        )
+
+    @property
+    def tanda(self):
+        """Quality flags: ``[(kode, label)]``, the most pressing first."""
+        tanda = []
+        if self.status == StatusButir.PERLU_PERBAIKAN:
+            tanda.append(("perbaikan", _("ada catatan perbaikan")))
+        if self.terlambat:
+            tanda.append(("terlambat", _("lewat tenggat")))
+        if not self.terjawab:
+            tanda.append(("belum-dijawab", _("belum dijawab")))
+        if not self.jumlah_eviden:
+            tanda.append(("tanpa-eviden", _("belum ada eviden")))
+        return tanda
+
+    def cocok_teks(self, q):
+        q = q.casefold()
+        teks = [self.soal.kode, self.soal.teks, self.soal.kriteria]
+        teks += [o.get("label", "") for o in self.soal.opsi]
+        teks += list(self.soal.panduan_eviden)
+        teks += [m.soal.teks for m in self.masukan]
+        return any(q in (t or "").casefold() for t in teks)
+
+
+def _jawaban_butir(lembar, soal_ids):
+    jawaban = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar, soal_id__in=soal_ids)}
+    butir = {
+        b.soal_id: b
+        for b in Butir.objects.filter(lembar=lembar, soal_id__in=soal_ids).select_related(
+            "ditugaskan_ke", "direviu_oleh"
+        )
+    }
+    return jawaban, butir
+
+
+def baris_tabel(lembar, kelompok):
+    """Rows of the workspace table for ``kelompok`` (from ``daftar_soal``): three queries
+    (answers, work items, evidence counts), no versions and no forms."""
+    daftar = [(k, x) for k in kelompok for x in k.soal]
+    ids = [x.soal.pk for _k, x in daftar] + [m.soal.pk for _k, x in daftar for m in x.masukan]
+    jawaban, butir = _jawaban_butir(lembar, ids)
+    jumlah = dict(
+        Eviden.objects.filter(lembar=lembar, soal_id__in=ids, diarsipkan=False)
+        .values_list("soal_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    hasil = []
+    for urutan, (k, x) in enumerate(daftar):
+        s = x.soal
+        baris = BarisSoal(
+            soal=s,
+            kelompok=k,
+            urutan=urutan,
+            jawaban=jawaban.get(s.pk),
+            butir=butir.get(s.pk) or Butir(lembar=lembar, soal=s),
+            jumlah_eviden=jumlah.get(s.pk, 0),
+            kosong=isian_kosong(x.masukan, jawaban),
+            masukan=x.masukan,
+        )
+        if s.jenis == JenisJawaban.PERSEN:
+            baris.hasil_persen = hitung_persen(s, x.masukan, jawaban)
+        hasil.append(baris)
+    return hasil
+
+
+# --- The open soal --------------------------------------------------------------------------
+
+
+@dataclass
+class BarisEviden:
+    """An attachment with its document's versions, newest first."""
+
+    eviden: Eviden
+    versi: list
+
+    @property
+    def dokumen(self):
+        return self.eviden.dokumen
+
+    @property
+    def terbaru(self):
+        return self.versi[0] if self.versi else None
+
+
+@dataclass
+class NilaiMasukan:
+    masukan: Masukan
+    jawaban: Jawaban | None
+
+    @property
+    def soal(self):
+        return self.masukan.soal
+
+    @property
+    def nama(self):
+        return self.masukan.nama
+
+    @property
+    def angka(self):
+        return _angka(self.jawaban)
+
+
+@dataclass
+class KartuSoal:
+    """Everything the card of one soal shows, and what the user may do with it now."""
+
+    soal: Soal
+    ruang: Ruang
+    hak: Hak
+    jawaban: Jawaban | None
+    butir: Butir
+    masukan: list  # [NilaiMasukan]
+    eviden_aktif: list  # [BarisEviden]
+    eviden_arsip: list
+    hasil_persen: object = None
+    sebelum: Soal | None = None
+    sesudah: Soal | None = None
+    posisi: int = 0
+    jumlah: int = 0
+    form: object = None
+    form_tugas: object = None
+
+    @property
+    def status(self):
+        return self.butir.alur
+
+    @property
+    def kosong(self):
+        return [m.soal.teks for m in self.masukan if m.angka is None]
+
+    @property
+    def terjawab(self):
+        return terjawab(self.soal, self.jawaban, self.kosong)
+
+    @property
+    def nilai(self):
+        return nilai_soal(self.soal, self.jawaban, self.hasil_persen) if self.terjawab else None
+
+    @property
+    def boleh_ubah(self):
+        """May the user change answer and evidence now (role and status)?"""
+        return self.hak.ubah and self.status.boleh_diubah()
+
+    @property
+    def alasan_terkunci(self):
+        return self.status.alasan_terkunci() if self.hak.ubah else ""
+
+    @property
+    def kendala_ajukan(self):
+        return kendala_ajukan(
+            status=self.status,
+            sudah_dijawab=self.terjawab,
+            kosong=self.kosong,
+            jumlah_eviden=len(self.eviden_aktif),
+        )
+
+    @property
+    def boleh_tarik(self):
+        return self.hak.ubah and self.status.boleh_ditarik()
+
+    @property
+    def boleh_buka(self):
+        return self.hak.ubah and self.status.boleh_dibuka()
+
+    @property
+    def boleh_reviu(self):
+        return self.hak.reviu and self.status.boleh_direviu()
+
+    @property
+    def angka_masukan(self):
+        return {m.nama: m.angka for m in self.masukan}
+
+    @property
+    def pilihan_terpilih(self):
+        pilihan = self.jawaban.pilihan if self.jawaban else ""
+        return next((o for o in self.soal.opsi if o["kode"] == pilihan), None)
+
+
+def kartu_soal(ruang, soal, hak, *, urutan=None):
+    """The card of ``soal`` in ``ruang``: answers (with Jumlah inputs), work item, evidence
+    with every version, neighbours for next/previous. Seven queries."""
+    lembar = ruang.lembar
+    if urutan is None:
+        urutan = [x for k in daftar_soal(lembar.instrumen, ruang.area) for x in k.soal]
+    posisi = next((i for i, x in enumerate(urutan) if x.soal.pk == soal.pk), None)
+    if posisi is None:
+        return None
+    masukan = urutan[posisi].masukan
+    ids = [soal.pk] + [m.soal.pk for m in masukan]
+    jawaban, butir = _jawaban_butir(lembar, ids)
+    lampiran = (
+        Eviden.objects.filter(lembar=lembar, soal=soal)
+        .select_related("dokumen")
+        .prefetch_related(
+            Prefetch(
+                "dokumen__versi",
+                queryset=VersiDokumen.objects.select_related("diunggah_oleh").order_by("-nomor"),
+                to_attr="daftar_versi",
+            )
+        )
+    )
+    baris = [BarisEviden(e, e.dokumen.daftar_versi) for e in lampiran]
+    kartu = KartuSoal(
+        soal=urutan[posisi].soal,
+        ruang=ruang,
+        hak=hak,
+        jawaban=jawaban.get(soal.pk),
+        butir=butir.get(soal.pk) or Butir(lembar=lembar, soal=soal),
+        masukan=[NilaiMasukan(m, jawaban.get(m.soal.pk)) for m in masukan],
+        eviden_aktif=[b for b in baris if not b.eviden.diarsipkan],
+        eviden_arsip=[b for b in baris if b.eviden.diarsipkan],
+        sebelum=urutan[posisi - 1].soal if posisi > 0 else None,
+        sesudah=urutan[posisi + 1].soal if posisi + 1 < len(urutan) else None,
+        posisi=posisi + 1,
+        jumlah=len(urutan),
+    )
+    if soal.jenis == JenisJawaban.PERSEN:
+        kartu.hasil_persen = hitung_persen(soal, masukan, jawaban)
+    return kartu
