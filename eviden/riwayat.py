@@ -83,8 +83,6 @@ def riwayat_soal(lembar, soal):
             return pengguna.get(nilai, nilai)
         if nama == "diarsipkan":
             return _("diarsipkan") if nilai else _("aktif")
-        if nama == "sha256":
-            return nilai[:12]
         return nilai
 
     entri = []
@@ -118,7 +116,6 @@ def riwayat_soal(lembar, soal):
             ("nama_asli", _("berkas")),
             ("tautan", _("tautan")),
             ("ukuran", _("ukuran (bita)")),
-            ("sha256", _("SHA-256")),
         ],
         tampil,
     )

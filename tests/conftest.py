@@ -143,6 +143,11 @@ class Dunia:
     def pokja(self, area):
         return self.tim.pokja.get(area=area)
 
+    @property
+    def lembar(self):
+        """The team's worksheet: soal URLs are ``lke/<lembar>/soal/<soal>/…``."""
+        return self.tim.lembar_kerja
+
 
 @pytest.fixture
 def dunia(instrumen):

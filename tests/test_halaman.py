@@ -70,7 +70,7 @@ def test_a_user_without_a_team_is_told_what_to_do(client, django_user_model):
     assert "Anda belum terdaftar sebagai anggota Tim ZI mana pun." in html
 
 
-def test_pokja_page_lists_its_soal_with_criteria_and_guidance(client, dunia):
+def test_pokja_page_is_a_compact_table_of_its_soal(client, dunia):
     html = (
         masuk(client, dunia.user["anggota1"])
         .get(reverse("pokja-soal", args=[dunia.pokja(1).pk]))
@@ -80,16 +80,38 @@ def test_pokja_page_lists_its_soal_with_criteria_and_guidance(client, dunia):
     # Pemenuhan (12 soal) and reform (2 % items from 4 Jumlah inputs + 2) of area I.
     assert html.count("data-soal=") == 16
     assert "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas" in html
-    assert "Jika dengan prosedur/mekanisme yang jelas dan mewakili seluruh unsur" in html
-    assert "SK Tim Kerja Pembangunan ZI menuju WBK/WBBM" in html  # evidence guidance
     assert "Agen perubahan telah membuat perubahan yang konkret" in html
-    assert "Jumlah Agen Perubahan" in html  # Jumlah input shown under its % item
-    assert "bagi(perubahan, agen, 0)" in html
-    # Decimal comma in the UI: sub-area weight 0.5 and multiplier 0.67.
-    assert "bobot 0,5" in html and "B · 0,67" in html
+    # Sub-area headings with their weight (decimal comma), and the sticky sub-area menu.
+    assert "bobot 0,5" in html and 'href="#sa-' in html
+    # No forms, no criteria, no version lists on the table: those live on each soal's page.
+    assert "Simpan jawaban" not in html and 'method="post" action="/lke/' not in html
+    assert "Jika dengan prosedur/mekanisme yang jelas" not in html
     # Nothing of other areas.
     assert "Sistem Pemerintahan Berbasis Elektronik" not in html
     assert "Nilai Survey Persepsi Korupsi" not in html
+
+
+def test_soal_page_holds_criteria_guidance_and_the_formula_in_words(client, dunia):
+    from eviden.models import Soal
+
+    instrumen = dunia.lembar.instrumen
+    masuk(client, dunia.user["kepala"])
+    s = Soal.objects.get(instrumen=instrumen, kode="A.I.1.i.2")
+    html = client.get(reverse("soal-kartu", args=[dunia.lembar.pk, s.pk])).content.decode()
+    assert "Jika dengan prosedur/mekanisme yang jelas dan mewakili seluruh unsur" in html
+    assert "B · 0,50" in html  # each option once, with its multiplier
+    assert html.count("Jika dengan prosedur/mekanisme yang jelas dan mewakili") == 1
+    persen = Soal.objects.get(instrumen=instrumen, kode="A.II.1.i.3")
+    html = client.get(reverse("soal-kartu", args=[dunia.lembar.pk, persen.pk])).content.decode()
+    assert persen.uraian_rumus and persen.uraian_rumus in html
+    assert "bagi(" not in html  # never the formula as code
+    s1 = Soal.objects.get(instrumen=instrumen, kode="A.I.1.i.1")
+    html = client.get(reverse("soal-kartu", args=[dunia.lembar.pk, s1.pk])).content.decode()
+    assert "SK Tim Kerja Pembangunan ZI menuju WBK/WBBM" in html  # evidence guidance
+    assert 'rel="next"' in html and 'rel="prev"' not in html  # the first soal of Pokja I
+    # A Jumlah input has no page of its own: it is answered through its % soal.
+    masukan = persen.daftar_masukan.first().masukan
+    assert client.get(reverse("soal-kartu", args=[dunia.lembar.pk, masukan.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["kepala", "ketua", "kasubbag", "koordinator1", "anggota2"])
@@ -124,6 +146,11 @@ def test_english_is_available(client, dunia):
     assert '<html lang="en">' in html
     assert "Welcome, " in html and "My Pokja" in html
     html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
+    assert "Awaiting review" in html
+    from eviden.models import Soal
+
+    s = Soal.objects.get(instrumen=dunia.lembar.instrumen, kode="A.I.1.i.1")
+    html = client.get(reverse("soal-kartu", args=[dunia.lembar.pk, s.pk])).content.decode()
     assert "Evidence guidance" in html
 
 

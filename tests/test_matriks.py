@@ -44,7 +44,7 @@ def _raw(client, url, isi):
 
 def _permintaan(dunia, area, s, eviden, versi_id):
     p = dunia.pokja(area).pk
-    a = [p, s.pk]
+    a = [dunia.lembar.pk, s.pk]
     d = eviden.dokumen_id
     return [
         ("workspace", T.LIHAT, lambda c: c.get(reverse("pokja-soal", args=[p]))),
@@ -101,9 +101,7 @@ def test_matrix(client, dunia, persona, area):
     s, eviden = _siapkan(dunia, area)
     client.force_login(dunia.user["anggota1" if area == 1 else "anggota2"])
     assert (
-        _raw(
-            client, reverse("soal-unggah", args=[dunia.pokja(area).pk, s.pk]), cb.pdf()
-        ).status_code
+        _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf()).status_code
         == 200
     )
     versi_id = VersiDokumen.objects.exclude(kunci="").get().pk
@@ -132,20 +130,25 @@ def test_matrix(client, dunia, persona, area):
 def test_members_cannot_write_to_another_pokja(client, dunia):
     s, eviden = _siapkan(dunia, 2)
     client.force_login(dunia.user["anggota1"])
-    p2 = dunia.pokja(2).pk
     assert (
-        client.post(reverse("soal-jawaban", args=[p2, s.pk]), {f"s{s.pk}-versi": 0}).status_code
+        client.post(
+            reverse("soal-jawaban", args=[dunia.lembar.pk, s.pk]), {f"s{s.pk}-versi": 0}
+        ).status_code
         == 403
     )
-    assert _raw(client, reverse("soal-unggah", args=[p2, s.pk]), cb.pdf()).status_code == 403
-    assert client.post(reverse("soal-arsip", args=[p2, s.pk, eviden.pk])).status_code == 403
-    # Using its own Pokja's URL with a soal of area 2 does not work either.
-    p1 = dunia.pokja(1).pk
     assert (
-        client.post(reverse("soal-jawaban", args=[p1, s.pk]), {f"s{s.pk}-versi": 0}).status_code
-        == 404
+        _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf()).status_code
+        == 403
     )
-    assert _raw(client, reverse("soal-unggah", args=[p1, s.pk]), cb.pdf()).status_code == 404
+    assert (
+        client.post(reverse("soal-arsip", args=[dunia.lembar.pk, s.pk, eviden.pk])).status_code
+        == 403
+    )
+    # The soal's own area decides whose rights apply: another team's worksheet id in the URL
+    # (the same instrument, so the soal id is valid there) is 404 for a non-member.
+    luar = dunia.tim_luar.lembar_kerja.pk
+    r = client.post(reverse("soal-jawaban", args=[luar, s.pk]), {f"s{s.pk}-versi": 0})
+    assert r.status_code == 404
     assert not VersiDokumen.objects.exclude(kunci="").exists()
 
 
@@ -153,16 +156,24 @@ def test_outsiders_get_404_for_guessed_ids_through_their_own_team(client, dunia)
     s, eviden = _siapkan(dunia, 1)
     luar = dunia.user["luar"]
     client.force_login(dunia.user["anggota1"])
-    _raw(client, reverse("soal-unggah", args=[dunia.pokja(1).pk, s.pk]), cb.pdf())
+    _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf())
     versi = VersiDokumen.objects.exclude(kunci="").get()
     client.force_login(luar)
-    own = dunia.tim_luar.pokja.get(area=1).pk
     s_own = s.pk  # same instrument, so the soal id is valid in their own team
-    assert client.post(reverse("soal-arsip", args=[own, s_own, eviden.pk])).status_code == 404
-    r = _raw(client, reverse("soal-versi", args=[own, s_own, eviden.dokumen_id]), cb.pdf("x"))
+    assert (
+        client.post(
+            reverse("soal-arsip", args=[dunia.tim_luar.lembar_kerja.pk, s_own, eviden.pk])
+        ).status_code
+        == 404
+    )
+    r = _raw(
+        client,
+        reverse("soal-versi", args=[dunia.tim_luar.lembar_kerja.pk, s_own, eviden.dokumen_id]),
+        cb.pdf("x"),
+    )
     assert r.status_code == 404
     r = client.post(
-        reverse("soal-lampirkan", args=[own, s_own]),
+        reverse("soal-lampirkan", args=[dunia.tim_luar.lembar_kerja.pk, s_own]),
         {"dokumen": eviden.dokumen_id},
         HTTP_HX_REQUEST="true",
     )

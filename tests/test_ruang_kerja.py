@@ -8,13 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from zi_portal.format import tanggal
+
 from eviden import services
 from eviden.berkas import BerkasMasuk
 from eviden.models import Butir, Dokumen, Eviden, Jawaban, Soal, StatusButir, VersiDokumen
 from pokja.models import Notifikasi
 
 from . import contoh_berkas as cb
-from .test_unggah import unggah
+from .test_unggah import teks, unggah
 
 pytestmark = pytest.mark.django_db
 
@@ -24,27 +26,69 @@ def soal(dunia, kode):
 
 
 def jawab(client, dunia, s, area=1, **data):
-    url = reverse("soal-jawaban", args=[dunia.pokja(area).pk, s.pk])
+    url = reverse("soal-jawaban", args=[dunia.lembar.pk, s.pk])
     return client.post(url, {f"s{s.pk}-{k}": v for k, v in data.items()}, HTTP_HX_REQUEST="true")
 
 
-def test_workspace_shows_each_soal_with_criteria_guidance_and_work(client, dunia):
+def kartu_url(dunia, s):
+    return reverse("soal-kartu", args=[dunia.lembar.pk, s.pk])
+
+
+def aksi(client, dunia, s, nama, data=None):
+    return client.post(
+        reverse(f"soal-{nama}", args=[dunia.lembar.pk, s.pk]), data or {}, HTTP_HX_REQUEST="true"
+    )
+
+
+def siap_diajukan(client, dunia, s, area=1):
+    """Answer the soal and upload one PDF, as its member would before submitting."""
+    jawab(client, dunia, s, area=area, versi=0, pilihan=s.opsi[0]["kode"], penjelasan="ada")
+    unggah(client, dunia, s, f"{s.kode}.pdf", cb.pdf(s.kode), area=area)
+
+
+def test_table_row_and_soal_page_show_the_work(client, dunia):
     s = soal(dunia, "A.I.1.i.1")
     client.force_login(dunia.user["anggota1"])
     unggah(client, dunia, s, "SK Tim ZI.pdf", cb.pdf())
     jawab(client, dunia, s, versi=0, pilihan="Ya", penjelasan="SK nomor 12 tahun 2026")
     html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
     assert html.count("data-soal=") == 16
+    baris = html[html.index('data-soal="A.I.1.i.1"') :]
+    baris = baris[: baris.index("</tr>")]
+    assert "data-jawaban>Ya<" in baris and "data-jumlah-eviden>1<" in baris
+    assert 'data-tanda="tanpa-eviden"' not in baris
+    assert "Belum ada eviden: 15" in html and "Belum dijawab: 15" in html  # summary counts
+    # The soal's page: criteria, guidance, the file, and the forms for its member.
+    html = client.get(kartu_url(dunia, s)).content.decode()
     assert "SK Tim Kerja Pembangunan ZI menuju WBK/WBBM" in html  # guidance
-    assert "Jika dengan prosedur/mekanisme yang jelas" in html  # option criteria
     assert "SK Tim ZI.pdf" in html and "data-unduh" in html
-    assert 'data-status="draf"' in html
-    assert "Belum ada eviden: 15" in html  # summary counts
+    assert "Simpan jawaban" in html and "Pilih berkas" in html
     # Read-only roles see answers but no forms.
     client.force_login(dunia.user["kepala"])
-    html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
+    html = client.get(kartu_url(dunia, s)).content.decode()
     assert "SK nomor 12 tahun 2026" in html
     assert "Simpan jawaban" not in html and "Pilih berkas" not in html
+    assert "Ajukan untuk reviu" not in html
+
+
+def test_table_search_sort_and_empty_subareas(client, dunia):
+    client.force_login(dunia.user["anggota1"])
+    url = reverse("pokja-soal", args=[dunia.pokja(1).pk])
+    html = client.get(url + "?q=TERINTEGRASI+dalam+sistem").content.decode()
+    assert html.count("data-soal=") == 1 and 'data-soal="A.II.1.i.6"' in html
+    assert html.count('class="table-light"') == 1  # only the sub-area that has rows
+    assert "Menampilkan 1 dari 16 soal." in html
+    # The search also reads the evidence guidance of each soal.
+    html = client.get(url + "?q=Kertas+kerja+penentuan").content.decode()
+    assert html.count("data-soal=") == 1 and 'data-soal="A.I.1.i.2"' in html
+    s = soal(dunia, "A.I.1.ii.2")
+    unggah(client, dunia, s, "a.pdf", cb.pdf("a"))
+    unggah(client, dunia, s, "b.pdf", cb.pdf("b"))
+    html = client.get(url + "?urut=-eviden").content.decode()
+    pertama = html.index("data-soal=")
+    assert html[pertama:].startswith('data-soal="A.I.1.ii.2"')
+    assert 'class="table-light"' not in html  # sorted flat, without headings
+    assert client.get(url + "?urut=tidak-ada").status_code == 200
 
 
 def test_answer_forms_fit_the_answer_type(client, dunia):
@@ -75,7 +119,7 @@ def test_answer_forms_fit_the_answer_type(client, dunia):
     assert r.status_code == 422
     assert Jawaban.objects.get(soal=masukan["agen"]).angka == 8
     # Live preview while typing, nothing saved.
-    url = reverse("soal-hitung", args=[dunia.pokja(1).pk, persen.pk])
+    url = reverse("soal-hitung", args=[dunia.lembar.pk, persen.pk])
     r = client.post(
         url,
         {
@@ -139,56 +183,147 @@ def test_two_first_saves_at_once_do_not_overwrite(dunia):
 
 def test_review_loop_with_note_new_version_and_notifications(client, dunia):
     s = soal(dunia, "A.I.1.i.1")
-    pokja = dunia.pokja(1)
     client.force_login(dunia.user["anggota1"])
-    url_ajukan = reverse("soal-ajukan", args=[pokja.pk, s.pk])
-    r = client.post(url_ajukan, HTTP_HX_REQUEST="true")
-    assert r.status_code == 422 and "Belum ada eviden aktif" in r.content.decode()
-    unggah(client, dunia, s, "sk.pdf", cb.pdf())
-    assert client.post(url_ajukan, HTTP_HX_REQUEST="true").status_code == 200
+    r = aksi(client, dunia, s, "ajukan")
+    assert r.status_code == 422
+    assert "Jawab soal ini dulu." in r.content.decode()
+    assert "Unggah atau lampirkan minimal satu eviden." in r.content.decode()
+    siap_diajukan(client, dunia, s)
+    assert aksi(client, dunia, s, "ajukan").status_code == 200
     assert Butir.objects.get(soal=s).status == StatusButir.DIAJUKAN
-
-    client.force_login(dunia.user["koordinator1"])
-    url_reviu = reverse("soal-reviu", args=[pokja.pk, s.pk])
-    r = client.post(url_reviu, {"keputusan": "kembalikan", "catatan": ""}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 422 and "Tulis catatan perbaikan" in r.content.decode()
-    r = client.post(
-        url_reviu,
-        {"keputusan": "kembalikan", "catatan": "SK belum ditandatangani"},
-        HTTP_HX_REQUEST="true",
+    # Every reviewer of Pokja I is told: its koordinator, the ketua and sekretaris tim.
+    diberi_tahu = set(
+        Notifikasi.objects.filter(teks__contains="menunggu reviu Anda").values_list(
+            "user__username", flat=True
+        )
     )
-    assert "SK belum ditandatangani" in r.content.decode()
-    notif = Notifikasi.objects.get(user=dunia.user["anggota1"])
-    assert "perlu perbaikan: SK belum ditandatangani" in notif.teks
-    assert notif.tautan.endswith("#soal-A.I.1.i.1")
-
-    # The note stays visible until a new version is submitted.
-    client.force_login(dunia.user["anggota1"])
-    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
-    assert "SK belum ditandatangani" in html
-    unggah(client, dunia, s, "sk-ttd.pdf", cb.pdf("ditandatangani"), dokumen=Dokumen.objects.get())
-    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
-    assert "SK belum ditandatangani" in html
-    assert "Ajukan ulang untuk reviu" in html
-    client.post(url_ajukan, HTTP_HX_REQUEST="true")
-    html = client.get(reverse("pokja-soal", args=[pokja.pk])).content.decode()
-    assert "data-catatan-reviu" not in html
+    assert diberi_tahu == {"koordinator1", "ketua", "sekretaris"}
 
     client.force_login(dunia.user["koordinator1"])
-    client.post(url_reviu, {"keputusan": "setujui"}, HTTP_HX_REQUEST="true")
+    r = aksi(client, dunia, s, "reviu", {"keputusan": "kembalikan", "catatan": ""})
+    assert r.status_code == 422 and "Tulis catatan perbaikan" in r.content.decode()
+    r = aksi(client, dunia, s, "reviu", {"keputusan": "kembalikan", "catatan": "SK belum ttd"})
+    assert "SK belum ttd" in r.content.decode()
+    notif = Notifikasi.objects.get(user=dunia.user["anggota1"])
+    assert "perlu perbaikan: SK belum ttd" in notif.teks
+    assert notif.tautan == kartu_url(dunia, s)
+
+    # The note stays visible until the soal is resubmitted.
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "sk-ttd.pdf", cb.pdf("ditandatangani"), dokumen=Dokumen.objects.get())
+    html = client.get(kartu_url(dunia, s)).content.decode()
+    assert "SK belum ttd" in html and "Ajukan ulang untuk reviu" in html
+    Notifikasi.objects.all().delete()
+    aksi(client, dunia, s, "ajukan")
+    assert "data-catatan-reviu" not in client.get(kartu_url(dunia, s)).content.decode()
+    ulang = Notifikasi.objects.filter(user=dunia.user["koordinator1"]).get()
+    assert "diajukan ulang" in ulang.teks  # resubmission tells the reviewer too
+
+    client.force_login(dunia.user["koordinator1"])
+    aksi(client, dunia, s, "reviu", {"keputusan": "setujui"})
     assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
     assert Notifikasi.objects.filter(
         user=dunia.user["anggota1"], teks__contains="disetujui"
     ).exists()
     # Reviewing again without a new submission is refused.
-    r = client.post(url_reviu, {"keputusan": "setujui"}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 422
+    r = aksi(client, dunia, s, "reviu", {"keputusan": "setujui"})
+    assert r.status_code == 422 and "Hanya soal yang sedang diajukan" in r.content.decode()
 
     client.force_login(dunia.user["anggota1"])
     html = client.get(reverse("notifikasi")).content.decode()
-    assert html.count("data-notif>") == 2
+    assert html.count("data-notif>") == 1
     client.post(reverse("notifikasi-dibaca"))
     assert not Notifikasi.objects.filter(user=dunia.user["anggota1"], dibaca_pada=None).exists()
+
+
+def test_submission_needs_every_jumlah_input_of_a_percent_soal(client, dunia):
+    persen = soal(dunia, "A.II.1.i.3")
+    masukan = {m.nama: m.masukan for m in persen.daftar_masukan.select_related("masukan")}
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, persen, "notulen.pdf", cb.pdf())
+    jawab(client, dunia, persen, versi=0, **{f"masukan_{masukan['agen'].pk}": "8"})
+    r = aksi(client, dunia, persen, "ajukan")
+    assert r.status_code == 422
+    assert "yang masih kosong: Jumlah Perubahan yang dibuat" in r.content.decode()
+    html = client.get(kartu_url(dunia, persen)).content.decode()
+    assert "data-kendala" in html and "disabled" in html  # the button says why beforehand
+    isian = {f"masukan_{masukan['agen'].pk}": "8", f"masukan_{masukan['perubahan'].pk}": "6"}
+    jawab(client, dunia, persen, versi=1, **isian)
+    assert aksi(client, dunia, persen, "ajukan").status_code == 200
+
+
+def test_locked_while_submitted_withdraw_then_change(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    siap_diajukan(client, dunia, s)
+    aksi(client, dunia, s, "ajukan")
+    # Answer, new files, links, reuse and archive are refused while it waits for review.
+    r = jawab(client, dunia, s, versi=1, pilihan="Tidak")
+    assert r.status_code == 409 and "sedang menunggu reviu" in r.content.decode()
+    r = unggah(client, dunia, s, "lain.pdf", cb.pdf("lain"))
+    assert r.status_code == 409 and "Tarik kembali" in teks(r)
+    r = aksi(client, dunia, s, "tautan", {"tautan": "https://contoh.go.id/x"})
+    assert r.status_code == 409
+    r = aksi(client, dunia, s, "ajukan")
+    assert r.status_code == 422 and "sudah diajukan" in r.content.decode()
+    eviden = Eviden.objects.get(soal=s)
+    r = client.post(
+        reverse("soal-arsip", args=[dunia.lembar.pk, s.pk, eviden.pk]),
+        {"aksi": "arsip"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 409
+    assert (Jawaban.objects.get(soal=s).pilihan, Eviden.objects.filter(soal=s).count()) == ("Ya", 1)
+    assert not Eviden.objects.get(soal=s).diarsipkan
+    html = client.get(kartu_url(dunia, s)).content.decode()
+    assert "Simpan jawaban" not in html and "data-unggah-terkunci" in html
+    # Withdraw: Draf again, editable.
+    r = aksi(client, dunia, s, "tarik")
+    assert r.status_code == 200 and Butir.objects.get(soal=s).status == StatusButir.DRAF
+    assert jawab(client, dunia, s, versi=1, pilihan="Tidak").status_code == 200
+    r = aksi(client, dunia, s, "tarik")
+    assert r.status_code == 422 and "Hanya soal yang sedang menunggu reviu" in r.content.decode()
+
+
+def test_approved_is_locked_until_reopened_which_tells_the_reviewer(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    siap_diajukan(client, dunia, s)
+    aksi(client, dunia, s, "ajukan")
+    client.force_login(dunia.user["koordinator1"])
+    aksi(client, dunia, s, "reviu", {"keputusan": "setujui"})
+    client.force_login(dunia.user["anggota1"])
+    # A later upload is refused (not a silent drop back to Draf) and asks to reopen.
+    r = unggah(client, dunia, s, "tambahan.pdf", cb.pdf("tambahan"))
+    assert r.status_code == 409 and "Buka kembali" in teks(r)
+    assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
+    assert VersiDokumen.objects.count() == 1
+    html = client.get(kartu_url(dunia, s)).content.decode()
+    assert "Buka kembali untuk diubah" in html and "hx-confirm=" in html
+    assert "harus diajukan dan direviu ulang" in html  # the confirmation names the consequence
+    Notifikasi.objects.all().delete()
+    r = aksi(client, dunia, s, "buka")
+    assert r.status_code == 200 and Butir.objects.get(soal=s).status == StatusButir.DRAF
+    assert set(Notifikasi.objects.values_list("user__username", flat=True)) == {
+        "koordinator1",
+        "ketua",
+        "sekretaris",
+    }
+    assert "dibuka kembali" in Notifikasi.objects.first().teks
+    assert unggah(client, dunia, s, "tambahan.pdf", cb.pdf("tambahan")).status_code == 200
+    assert aksi(client, dunia, s, "buka").status_code == 422  # only approved soal reopen
+
+
+def test_a_shared_document_cannot_change_under_an_approved_soal(client, dunia):
+    s1, s2 = soal(dunia, "A.I.1.i.1"), soal(dunia, "A.I.1.i.2")
+    client.force_login(dunia.user["anggota1"])
+    siap_diajukan(client, dunia, s1)
+    dokumen = Dokumen.objects.get()
+    aksi(client, dunia, s2, "lampirkan", {"dokumen": dokumen.pk})
+    aksi(client, dunia, s1, "ajukan")
+    r = unggah(client, dunia, s2, "v2.pdf", cb.pdf("v2"), dokumen=dokumen)
+    assert r.status_code == 409 and "A.I.1.i.1" in teks(r)
+    assert dokumen.versi.count() == 1
 
 
 def test_assignments_and_my_tasks_overdue_first(client, dunia):
@@ -204,7 +339,11 @@ def test_assignments_and_my_tasks_overdue_first(client, dunia):
     }
     for kode, tenggat in rencana.items():
         s = soal(dunia, kode)
-        url = reverse("soal-tugaskan", args=[pokja.pk, s.pk])
+        if tenggat and tenggat < hari_ini:  # already overdue: set as it was long ago
+            Butir.objects.create(
+                lembar=dunia.lembar, soal=s, tenggat=tenggat, ditugaskan_ke=dunia.user["luar"]
+            )
+        url = reverse("soal-tugaskan", args=[dunia.lembar.pk, s.pk])
         r = client.post(
             url,
             {
@@ -218,12 +357,32 @@ def test_assignments_and_my_tasks_overdue_first(client, dunia):
     s = soal(dunia, "A.I.1.iii.1")
     for orang in (dunia.user["anggota2"], dunia.user["luar"]):
         r = client.post(
-            reverse("soal-tugaskan", args=[pokja.pk, s.pk]),
+            reverse("soal-tugaskan", args=[dunia.lembar.pk, s.pk]),
             {f"t{s.pk}-ditugaskan_ke": orang.pk},
             HTTP_HX_REQUEST="true",
         )
         assert r.status_code == 422
     assert Notifikasi.objects.filter(user=a1, teks__startswith="Anda ditugaskan").count() == 4
+    tgl = hari_ini + datetime.timedelta(days=2)
+    assert Notifikasi.objects.filter(teks__contains=f"paling lambat {tanggal(tgl)}.").exists()
+    # A new due date in the past is refused with the date in words; the existing one is kept.
+    s = soal(dunia, "A.I.1.ii.2")
+    kemarin = hari_ini - datetime.timedelta(days=1)
+    r = client.post(
+        reverse("soal-tugaskan", args=[dunia.lembar.pk, s.pk]),
+        {f"t{s.pk}-ditugaskan_ke": a1.pk, f"t{s.pk}-tenggat": kemarin.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 422 and f"Tenggat {tanggal(kemarin)} sudah lewat" in r.content.decode()
+    assert Butir.objects.get(soal=s).tenggat == tgl
+    # Re-saving an overdue soal with its own (past) date, e.g. to change the assignee, works.
+    lewat = soal(dunia, "A.I.1.i.2")
+    r = client.post(
+        reverse("soal-tugaskan", args=[dunia.lembar.pk, lewat.pk]),
+        {f"t{lewat.pk}-ditugaskan_ke": a1.pk, f"t{lewat.pk}-tenggat": rencana["A.I.1.i.2"]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200
 
     client.force_login(a1)
     html = client.get(reverse("tugas-saya")).content.decode()
@@ -241,17 +400,15 @@ def test_workspace_filters(client, dunia):
     client.force_login(dunia.user["anggota1"])
     s1, s2 = soal(dunia, "A.I.1.i.1"), soal(dunia, "A.I.1.i.2")
     unggah(client, dunia, s1, "sk.pdf", cb.pdf())
-    unggah(client, dunia, s2, "mekanisme.pdf", cb.pdf("mekanisme"))
-    client.post(reverse("soal-ajukan", args=[pokja.pk, s2.pk]))
+    siap_diajukan(client, dunia, s2)
+    aksi(client, dunia, s2, "ajukan")
     client.force_login(dunia.user["koordinator1"])
-    client.post(
-        reverse("soal-reviu", args=[pokja.pk, s2.pk]),
-        {"keputusan": "kembalikan", "catatan": "kurang"},
-    )
+    aksi(client, dunia, s2, "reviu", {"keputusan": "kembalikan", "catatan": "kurang"})
     url = reverse("pokja-soal", args=[pokja.pk])
     assert client.get(url + "?tanpa_eviden=1").content.decode().count("data-soal=") == 14
     html = client.get(url + "?perbaikan=1").content.decode()
     assert html.count("data-soal=") == 1 and 'data-soal="A.I.1.i.2"' in html
+    assert 'data-tanda="perbaikan"' in html
     assert client.get(url + "?status=draf").content.decode().count("data-soal=") == 15
     assert client.get(url + "?status=bukan-status").content.decode().count("data-soal=") == 16
     assert client.get(url + "?penugasan=kosong").content.decode().count("data-soal=") == 16
@@ -265,9 +422,9 @@ def test_history_records_who_when_before_and_after(client, dunia):
     jawab(client, dunia, s, versi=1, pilihan="A", penjelasan="sudah lengkap")
     unggah(client, dunia, s, "mekanisme.pdf", cb.pdf())
     eviden = Eviden.objects.get()
-    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "arsip"})
+    client.post(reverse("soal-arsip", args=[dunia.lembar.pk, s.pk, eviden.pk]), {"aksi": "arsip"})
     client.force_login(dunia.user["kepala"])
-    html = client.get(reverse("soal-riwayat", args=[pokja.pk, s.pk])).content.decode()
+    html = client.get(reverse("soal-riwayat", args=[dunia.lembar.pk, s.pk])).content.decode()
     assert "<del>C</del> → <ins>A</ins>" in html
     assert "<del>belum</del> → <ins>sudah lengkap</ins>" in html
     assert "«mekanisme.pdf» versi 1" in html
@@ -306,14 +463,15 @@ def _isi_penuh(dunia, area, file_per_soal, versi_per_file):
 
 
 def test_workspace_query_count_does_not_grow_with_soal_files_or_versions(
-    client, dunia, django_assert_num_queries, django_assert_max_num_queries
+    client, dunia, django_assert_num_queries
 ):
     client.force_login(dunia.user["koordinator1"])
-    # session, user, pokja, access, worksheet, Pokja members, nodes, soal, formula inputs,
-    # answers, work items, attachments, versions, menu memberships, unread notifications
+    # session, user, pokja, access, worksheet, nodes, soal, formula inputs, answers, work
+    # items, evidence counts, assignable members, menu memberships, unread notifications,
+    # review-queue count
     jumlah = 15
     url1, url5 = (reverse("pokja-soal", args=[dunia.pokja(a).pk]) for a in (1, 5))
-    with django_assert_max_num_queries(jumlah):  # no versions to prefetch yet: one fewer
+    with django_assert_num_queries(jumlah):
         assert client.get(url1).status_code == 200  # empty, 16 soal
     _isi_penuh(dunia, 1, file_per_soal=1, versi_per_file=1)
     with django_assert_num_queries(jumlah):
@@ -322,7 +480,23 @@ def test_workspace_query_count_does_not_grow_with_soal_files_or_versions(
     with django_assert_num_queries(jumlah):
         html = client.get(url5).content.decode()  # 22 soal × 5 files × 3 versions
     assert html.count("data-soal=") == 22
-    assert html.count("data-eviden=") == 22 * 5
+    assert "data-eviden=" not in html and "Simpan jawaban" not in html  # no cards, no forms
+    assert html.count("data-jumlah-eviden>5<") == 22
+
+
+def test_soal_page_query_count_does_not_grow_with_files_or_versions(
+    client, dunia, django_assert_num_queries
+):
+    client.force_login(dunia.user["anggota1"])
+    s = soal(dunia, "A.I.1.i.2")
+    # session, user, worksheet, access, soal, pokja, nodes, soal of the area, formula
+    # inputs, answers, work item, attachments, menu memberships, unread notifications
+    with django_assert_num_queries(14):
+        client.get(kartu_url(dunia, s))
+    _isi_penuh(dunia, 1, file_per_soal=5, versi_per_file=3)
+    with django_assert_num_queries(15):  # + the versions, now that there are documents
+        html = client.get(kartu_url(dunia, s)).content.decode()
+    assert html.count("data-eviden=") == 5
 
 
 def test_the_upload_service_removes_the_stored_object_if_the_database_write_fails(
@@ -346,38 +520,6 @@ def test_the_upload_service_removes_the_stored_object_if_the_database_write_fail
     assert Decimal(0) == Decimal(Eviden.objects.count())
 
 
-def test_changes_after_submission_or_approval_need_a_new_review(client, dunia):
-    s = soal(dunia, "A.I.1.i.1")
-    pokja = dunia.pokja(1)
-    client.force_login(dunia.user["anggota1"])
-    unggah(client, dunia, s, "sk.pdf", cb.pdf())
-    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
-    client.force_login(dunia.user["koordinator1"])
-    client.post(reverse("soal-reviu", args=[pokja.pk, s.pk]), {"keputusan": "setujui"})
-    assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
-    # Archiving the approved evidence sends the soal back to Draf.
-    client.force_login(dunia.user["anggota1"])
-    eviden = Eviden.objects.get(soal=s)
-    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "arsip"})
-    assert Butir.objects.get(soal=s).status == StatusButir.DRAF
-    # So does changing the answer while it waits for review.
-    client.post(reverse("soal-arsip", args=[pokja.pk, s.pk, eviden.pk]), {"aksi": "pulihkan"})
-    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
-    assert Butir.objects.get(soal=s).status == StatusButir.DIAJUKAN
-    jawab(client, dunia, s, versi=0, pilihan="Ya")
-    assert Butir.objects.get(soal=s).status == StatusButir.DRAF
-    # A returned soal keeps its status and note while it is being fixed.
-    client.post(reverse("soal-ajukan", args=[pokja.pk, s.pk]))
-    client.force_login(dunia.user["koordinator1"])
-    client.post(
-        reverse("soal-reviu", args=[pokja.pk, s.pk]), {"keputusan": "kembalikan", "catatan": "ttd"}
-    )
-    client.force_login(dunia.user["anggota1"])
-    unggah(client, dunia, s, "sk2.pdf", cb.pdf("ttd"), dokumen=eviden.dokumen)
-    butir = Butir.objects.get(soal=s)
-    assert (butir.status, butir.catatan_reviu) == (StatusButir.PERLU_PERBAIKAN, "ttd")
-
-
 def test_a_member_cannot_version_another_pokjas_evidence_through_reuse(client, dunia):
     s2 = (
         soal(dunia, "A.I.1.i.1")
@@ -391,16 +533,15 @@ def test_a_member_cannot_version_another_pokjas_evidence_through_reuse(client, d
     dokumen = Dokumen.objects.get()
     client.force_login(dunia.user["anggota1"])
     s1 = soal(dunia, "A.I.1.i.1")
-    pokja1 = dunia.pokja(1)
     r = client.post(
-        reverse("soal-lampirkan", args=[pokja1.pk, s1.pk]),
+        reverse("soal-lampirkan", args=[dunia.lembar.pk, s1.pk]),
         {"dokumen": dokumen.pk},
         HTTP_HX_REQUEST="true",
     )
     assert r.status_code == 200  # reuse is allowed...
     r = unggah(client, dunia, s1, "sop-palsu.pdf", cb.pdf("diubah"), dokumen=dokumen)
     assert r.status_code == 400  # ...but not changing Pokja II's evidence through it
-    assert "juga menjadi eviden Pokja lain" in r.content.decode()
+    assert "juga menjadi eviden Pokja lain" in teks(r)
     assert dokumen.versi.count() == 1
     # The chair cannot either (chairs review, they do not write evidence).
     client.force_login(dunia.user["ketua"])
@@ -414,7 +555,7 @@ def test_malformed_ids_and_numbers_get_a_message_not_an_error(client, dunia):
     client.force_login(dunia.user["anggota1"])
     for nilai in ("abc", "1.5", "²", "-3"):
         r = client.post(
-            reverse("soal-lampirkan", args=[pokja.pk, s.pk]),
+            reverse("soal-lampirkan", args=[dunia.lembar.pk, s.pk]),
             {"dokumen": nilai},
             HTTP_HX_REQUEST="true",
         )
@@ -422,7 +563,7 @@ def test_malformed_ids_and_numbers_get_a_message_not_an_error(client, dunia):
     m = persen.daftar_masukan.first().masukan
     for nilai in ("²", "9" * 5000, "-4", "x"):
         r = client.post(
-            reverse("soal-hitung", args=[pokja.pk, persen.pk]),
+            reverse("soal-hitung", args=[dunia.lembar.pk, persen.pk]),
             {f"s{persen.pk}-masukan_{m.pk}": nilai},
         )
         assert r.status_code == 200 and "isian belum lengkap" in r.content.decode()
