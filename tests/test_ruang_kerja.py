@@ -8,12 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from zi_portal.format import tanggal
-
 from eviden import services
 from eviden.berkas import BerkasMasuk
 from eviden.models import Butir, Dokumen, Eviden, Jawaban, Soal, StatusButir, VersiDokumen
 from pokja.models import Notifikasi
+from zi_portal.format import tanggal
 
 from . import contoh_berkas as cb
 from .test_unggah import teks, unggah
@@ -416,7 +415,6 @@ def test_workspace_filters(client, dunia):
 
 def test_history_records_who_when_before_and_after(client, dunia):
     s = soal(dunia, "A.I.1.i.2")
-    pokja = dunia.pokja(1)
     client.force_login(dunia.user["anggota1"])
     jawab(client, dunia, s, versi=0, pilihan="C", penjelasan="belum")
     jawab(client, dunia, s, versi=1, pilihan="A", penjelasan="sudah lengkap")
@@ -551,7 +549,6 @@ def test_a_member_cannot_version_another_pokjas_evidence_through_reuse(client, d
 def test_malformed_ids_and_numbers_get_a_message_not_an_error(client, dunia):
     s = soal(dunia, "A.I.1.i.1")
     persen = soal(dunia, "A.II.1.i.3")
-    pokja = dunia.pokja(1)
     client.force_login(dunia.user["anggota1"])
     for nilai in ("abc", "1.5", "²", "-3"):
         r = client.post(
