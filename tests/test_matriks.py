@@ -84,6 +84,8 @@ def _permintaan(dunia, area, s, eviden, versi_id):
             lambda c: c.post(reverse("soal-arsip", args=[*a, eviden.pk]), {"aksi": "arsip"}),
         ),
         ("submit", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-ajukan", args=a))),
+        ("withdraw", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-tarik", args=a))),
+        ("reopen", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-buka", args=a))),
         (
             "review",
             T.REVIU,
@@ -188,5 +190,57 @@ def test_anonymous_users_are_sent_to_login(client, dunia):
     for nama, _t, minta in _permintaan(dunia, 1, s, eviden, 1):
         r = minta(client)
         assert r.status_code == 302 and r.url.startswith(reverse("masuk")), nama
-    for url in (reverse("tugas-saya"), reverse("notifikasi")):
+    urls = (reverse("tugas-saya"), reverse("notifikasi"), reverse("antrean-reviu"))
+    for url in (*urls, reverse("tim-hasil", args=[dunia.tim.pk])):
         assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_matrix_of_the_komponen_hasil_soal(client, dunia, persona):
+    """Hasil soal: every member reads them; only ketua and sekretaris tim answer, submit,
+    review and assign them; outsiders get 404."""
+    from pokja.akses import HASIL
+
+    lembar = dunia.lembar
+    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=True, jenis="abcde")
+    s = s.get()
+    a = [lembar.pk, s.pk]
+    permintaan = [
+        ("page", T.LIHAT, lambda c: c.get(reverse("tim-hasil", args=[dunia.tim.pk]))),
+        ("card", T.LIHAT, lambda c: c.get(reverse("soal-kartu", args=a))),
+        (
+            "answer",
+            T.UBAH_JAWABAN,
+            lambda c: c.post(
+                reverse("soal-jawaban", args=a), {f"s{s.pk}-versi": 0, f"s{s.pk}-pilihan": "A"}
+            ),
+        ),
+        ("upload", T.UBAH_JAWABAN, lambda c: _raw(c, reverse("soal-unggah", args=a), cb.pdf())),
+        ("submit", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-ajukan", args=a))),
+        ("review", T.REVIU, lambda c: c.post(reverse("soal-reviu", args=a), {})),
+        ("assign", T.TUGASKAN, lambda c: c.post(reverse("soal-tugaskan", args=a), {})),
+    ]
+    user = dunia.user[persona]
+    akses = akses_untuk(user, dunia.tim)
+    client.force_login(user)
+    salah = {}
+    for nama, tindakan, minta in permintaan:
+        status = minta(client).status_code
+        if persona == "luar":
+            harap = 404
+        elif not akses.boleh(tindakan, HASIL):
+            harap = 403
+        else:
+            harap = None
+        if (harap is not None and status != harap) or (harap is None and status in (403, 404)):
+            salah[nama] = (status, harap)
+    assert salah == {}
+    boleh_ubah = akses.boleh(T.UBAH_JAWABAN, HASIL)
+    assert boleh_ubah == (persona in ("ketua", "sekretaris"))
+
+
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_queue_and_my_tasks_open_for_every_member_and_show_only_their_own(client, dunia, persona):
+    client.force_login(dunia.user[persona])
+    assert client.get(reverse("antrean-reviu")).status_code == 200
+    assert client.get(reverse("tugas-saya")).status_code == 200
