@@ -52,8 +52,10 @@ def test_anggota1_signs_in_and_reads_the_soal_of_pokja_i(page, live_server, duni
     expect(soal).to_contain_text(
         "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas"
     )
-    soal.get_by_text("Panduan eviden").click()
-    expect(soal).to_contain_text("SK Tim Kerja Pembangunan ZI menuju WBK/WBBM")
+    soal.locator("a").first.click()
+    kartu = page.locator('article[data-soal="A.I.1.i.1"]')
+    kartu.get_by_text("Panduan eviden").click()
+    expect(kartu).to_contain_text("SK Tim Kerja Pembangunan ZI menuju WBK/WBBM")
     _foto(page, "03-pokja-i-anggota1")
 
 
