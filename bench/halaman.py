@@ -31,8 +31,17 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from eviden.models import Butir, Dokumen, Eviden, Jawaban, Soal, VersiDokumen  # noqa: E402
+from eviden.models import (  # noqa: E402
+    Butir,
+    Dokumen,
+    Eviden,
+    Jawaban,
+    Soal,
+    StatusButir,
+    VersiDokumen,
+)
 from pokja.models import Pokja  # noqa: E402
 
 ULANG = int(os.environ.get("BENCH_ULANG", "60"))
@@ -49,10 +58,11 @@ def ukur(client, url):
         waktu.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200
     with CaptureQueriesContext(connection) as q:
-        client.get(url)
+        html = client.get(url).content
     waktu.sort()
     return {
         "url": url,
+        "html_bytes": len(html),
         "n": ULANG,
         "median_ms": round(statistics.median(waktu), 2),
         "p95_ms": round(waktu[int(0.95 * (len(waktu) - 1))], 2),
@@ -68,9 +78,20 @@ def isi_penuh(tim, user, dokumen=5, versi=3):
     daftar = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=False).exclude(
         jenis="jumlah"
     )
-    for s in daftar:
+    for i, s in enumerate(daftar):
         Jawaban.objects.get_or_create(lembar=lembar, soal=s, defaults={"pilihan": "A"})
-        Butir.objects.get_or_create(lembar=lembar, soal=s, defaults={"ditugaskan_ke": user})
+        # Every third soal waits for review, so the review queue has work at full data too.
+        status = StatusButir.DIAJUKAN if i % 3 == 0 else StatusButir.DRAF
+        Butir.objects.get_or_create(
+            lembar=lembar,
+            soal=s,
+            defaults={
+                "ditugaskan_ke": user,
+                "status": status,
+                "diajukan_oleh": user,
+                "diajukan_pada": timezone.now(),
+            },
+        )
         for _ in range(dokumen):
             d = Dokumen.objects.create(lembar=lembar, judul=f"Dokumen {nomor}", dibuat_oleh=user)
             Eviden.objects.create(lembar=lembar, soal=s, dokumen=d, dilampirkan_oleh=user)
@@ -104,14 +125,21 @@ def main():
     jumlah_soal, jumlah_versi = isi_penuh(tim, ketua)
     client = Client()
     assert client.login(username="koordinator1", password="demo-zi-2026")
+    soal1 = Soal.objects.get(instrumen=tim.lembar_kerja.instrumen, kode="A.I.1.i.2")
+    lembar = tim.lembar_kerja.pk
     halaman = {
         "bare_authenticated_page (ganti-sandi)": "/ganti-sandi/",
         "beranda": "/",
         "workspace_pokja_I (16 soal x 5 files x 3 versions)": f"/pokja/{pokja[1]}/",
         "workspace_pokja_V (22 soal x 5 files x 3 versions)": f"/pokja/{pokja[5]}/",
+        "soal_page A.I.1.i.2 (5 files x 3 versions, editable)": f"/lke/{lembar}/soal/{soal1.pk}/",
+        "review_queue (koordinator1: Pokja I soal waiting)": "/antrean-reviu/",
         "tugas_saya": "/tugas-saya/",
     }
     hasil = {nama: ukur(client, url) for nama, url in halaman.items()}
+    kosong = hasil["bare_authenticated_page (ganti-sandi)"]["median_ms"]
+    for h in hasil.values():
+        h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True

@@ -125,7 +125,15 @@ def main():
         _, _, html = k.minta("GET", "/")
         pokja = re.search(r'href="(/pokja/\d+/)" class="fw-semibold">Pokja I ', html).group(1)
         _, _, html = k.minta("GET", pokja)
-        url = re.search(r'data-url="(/pokja/\d+/soal/\d+/unggah/)"', html).group(1)
+        # The first soal whose page offers an upload (a soal waiting for review is locked).
+        url = None
+        for halaman_soal in dict.fromkeys(re.findall(r'href="(/lke/\d+/soal/\d+/)"', html)):
+            _, _, html_soal = k.minta("GET", halaman_soal)
+            cocok = re.search(r'data-url="(/lke/\d+/soal/\d+/unggah/)"', html_soal)
+            if cocok:
+                url = cocok.group(1)
+                break
+        assert url, "tidak ada soal yang bisa diunggahi"
         worker = anak(gunicorn.pid)[0]
         sebelum, _ = rss_kb(worker)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import magic
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 POTONGAN = 1024 * 1024
 
@@ -38,67 +38,98 @@ EKSTENSI_IZIN = sorted({e for ext in IZIN.values() for e in ext})
 
 
 # What a refused file really is, in words a user knows, and what to do with it.
-_SAYA_UNGGAH = _l("unggah PDF, dokumen Office/OpenDocument, gambar JPG/PNG, atau video MP4")
+_SAYA_UNGGAH = gettext_lazy(
+    "unggah PDF, dokumen Office/OpenDocument, gambar JPG/PNG, atau video MP4"
+)
 _APA = {
-    "application/x-dosexec": (_l("program Windows"), _SAYA_UNGGAH),
-    "application/x-msdownload": (_l("program Windows"), _SAYA_UNGGAH),
-    "application/x-executable": (_l("program komputer"), _SAYA_UNGGAH),
-    "application/x-sharedlib": (_l("program komputer"), _SAYA_UNGGAH),
-    "application/x-pie-executable": (_l("program komputer"), _SAYA_UNGGAH),
+    "application/x-dosexec": (gettext_lazy("program Windows"), _SAYA_UNGGAH),
+    "application/x-msdownload": (gettext_lazy("program Windows"), _SAYA_UNGGAH),
+    "application/x-executable": (gettext_lazy("program komputer"), _SAYA_UNGGAH),
+    "application/x-sharedlib": (gettext_lazy("program komputer"), _SAYA_UNGGAH),
+    "application/x-pie-executable": (gettext_lazy("program komputer"), _SAYA_UNGGAH),
     "text/html": (
-        _l("halaman web (HTML)"),
-        _l("simpan halaman itu sebagai PDF lalu unggah PDF-nya"),
+        gettext_lazy("halaman web (HTML)"),
+        gettext_lazy("simpan halaman itu sebagai PDF lalu unggah PDF-nya"),
     ),
-    "image/svg+xml": (_l("gambar SVG"), _l("simpan gambar itu sebagai PNG atau JPG")),
-    "text/plain": (_l("teks biasa"), _l("simpan teks itu sebagai PDF atau DOCX")),
-    "text/x-shellscript": (_l("skrip program"), _SAYA_UNGGAH),
-    "text/x-python": (_l("skrip program"), _SAYA_UNGGAH),
-    "application/javascript": (_l("skrip program"), _SAYA_UNGGAH),
-    "text/x-php": (_l("skrip program"), _SAYA_UNGGAH),
-    "application/zip": (_l("arsip ZIP"), _l("ekstrak dulu, lalu unggah dokumennya satu per satu")),
+    "image/svg+xml": (
+        gettext_lazy("gambar SVG"),
+        gettext_lazy("simpan gambar itu sebagai PNG atau JPG"),
+    ),
+    "text/plain": (
+        gettext_lazy("teks biasa"),
+        gettext_lazy("simpan teks itu sebagai PDF atau DOCX"),
+    ),
+    "text/x-shellscript": (gettext_lazy("skrip program"), _SAYA_UNGGAH),
+    "text/x-python": (gettext_lazy("skrip program"), _SAYA_UNGGAH),
+    "application/javascript": (gettext_lazy("skrip program"), _SAYA_UNGGAH),
+    "text/x-php": (gettext_lazy("skrip program"), _SAYA_UNGGAH),
+    "application/zip": (
+        gettext_lazy("arsip ZIP"),
+        gettext_lazy("ekstrak dulu, lalu unggah dokumennya satu per satu"),
+    ),
     "application/x-rar": (
-        _l("arsip RAR"),
-        _l("ekstrak dulu, lalu unggah dokumennya satu per satu"),
+        gettext_lazy("arsip RAR"),
+        gettext_lazy("ekstrak dulu, lalu unggah dokumennya satu per satu"),
     ),
     "application/x-7z-compressed": (
-        _l("arsip 7z"),
-        _l("ekstrak dulu, lalu unggah dokumennya satu per satu"),
+        gettext_lazy("arsip 7z"),
+        gettext_lazy("ekstrak dulu, lalu unggah dokumennya satu per satu"),
     ),
-    "application/gzip": (_l("arsip terkompresi"), _l("ekstrak dulu, lalu unggah dokumennya")),
+    "application/gzip": (
+        gettext_lazy("arsip terkompresi"),
+        gettext_lazy("ekstrak dulu, lalu unggah dokumennya"),
+    ),
     "application/msword": (
-        _l("dokumen Word lama (.doc)"),
-        _l("simpan ulang sebagai DOCX atau PDF"),
+        gettext_lazy("dokumen Word lama (.doc)"),
+        gettext_lazy("simpan ulang sebagai DOCX atau PDF"),
     ),
     "application/vnd.ms-excel": (
-        _l("lembar kerja Excel lama (.xls)"),
-        _l("simpan ulang sebagai XLSX atau PDF"),
+        gettext_lazy("lembar kerja Excel lama (.xls)"),
+        gettext_lazy("simpan ulang sebagai XLSX atau PDF"),
     ),
     "application/vnd.ms-powerpoint": (
-        _l("presentasi PowerPoint lama (.ppt)"),
-        _l("simpan ulang sebagai PPTX atau PDF"),
+        gettext_lazy("presentasi PowerPoint lama (.ppt)"),
+        gettext_lazy("simpan ulang sebagai PPTX atau PDF"),
     ),
-    "image/gif": (_l("gambar GIF"), _l("simpan gambar itu sebagai PNG atau JPG")),
-    "image/webp": (_l("gambar WebP"), _l("simpan gambar itu sebagai PNG atau JPG")),
-    "image/heic": (_l("foto HEIC dari iPhone"), _l("simpan foto itu sebagai JPG")),
-    "image/bmp": (_l("gambar BMP"), _l("simpan gambar itu sebagai PNG atau JPG")),
-    "image/tiff": (_l("gambar TIFF"), _l("simpan gambar itu sebagai PNG, JPG atau PDF")),
+    "image/gif": (
+        gettext_lazy("gambar GIF"),
+        gettext_lazy("simpan gambar itu sebagai PNG atau JPG"),
+    ),
+    "image/webp": (
+        gettext_lazy("gambar WebP"),
+        gettext_lazy("simpan gambar itu sebagai PNG atau JPG"),
+    ),
+    "image/heic": (
+        gettext_lazy("foto HEIC dari iPhone"),
+        gettext_lazy("simpan foto itu sebagai JPG"),
+    ),
+    "image/bmp": (
+        gettext_lazy("gambar BMP"),
+        gettext_lazy("simpan gambar itu sebagai PNG atau JPG"),
+    ),
+    "image/tiff": (
+        gettext_lazy("gambar TIFF"),
+        gettext_lazy("simpan gambar itu sebagai PNG, JPG atau PDF"),
+    ),
 }
 _NAMA_IZIN = {
-    "application/pdf": _l("dokumen PDF"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _l(
+    "application/pdf": gettext_lazy("dokumen PDF"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy(
         "dokumen Word (DOCX)"
     ),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _l(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy(
         "lembar kerja Excel (XLSX)"
     ),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": _l(
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": gettext_lazy(
         "presentasi PowerPoint (PPTX)"
     ),
-    "application/vnd.oasis.opendocument.text": _l("dokumen OpenDocument (ODT)"),
-    "application/vnd.oasis.opendocument.spreadsheet": _l("lembar kerja OpenDocument (ODS)"),
-    "image/jpeg": _l("gambar JPG"),
-    "image/png": _l("gambar PNG"),
-    "video/mp4": _l("video MP4"),
+    "application/vnd.oasis.opendocument.text": gettext_lazy("dokumen OpenDocument (ODT)"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_lazy(
+        "lembar kerja OpenDocument (ODS)"
+    ),
+    "image/jpeg": gettext_lazy("gambar JPG"),
+    "image/png": gettext_lazy("gambar PNG"),
+    "video/mp4": gettext_lazy("video MP4"),
 }
 
 
@@ -115,7 +146,7 @@ def pesan_isi_salah(mime, ext):
             "benar": sorted(IZIN[mime])[0],
             "harap": diharapkan,
         }
-    apa, saran = _APA.get(mime, (_l("berkas yang jenisnya tidak dikenali"), _SAYA_UNGGAH))
+    apa, saran = _APA.get(mime, (gettext_lazy("berkas yang jenisnya tidak dikenali"), _SAYA_UNGGAH))
     return _("Isinya %(apa)s, bukan %(harap)s; %(saran)s.") % {
         "apa": apa,
         "harap": diharapkan,

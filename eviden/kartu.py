@@ -13,10 +13,14 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pokja.akses import HASIL, Tindakan
 from pokja.models import Pokja
+from zi_portal.format import tanggal
 
 from . import rumus
 from .models import (
@@ -114,12 +118,14 @@ class Kelompok:
 
 def daftar_soal(instrumen, area):
     """The listed soal of Pokja ``area`` (None: Komponen Hasil) in LKE order, grouped by
-    sub-area. Three queries, whatever the size of the instrument."""
-    nodes = {n.pk: n for n in Node.objects.filter(instrumen=instrumen)}
+    sub-area. Two queries, whatever the size of the instrument: the soal come with their
+    sub-area and its ancestors up to the sub-komponen (a sub-area sits at most two levels
+    below its sub-komponen, or three when it is a sub-area of a sub-area)."""
     semua = list(
         Soal.objects.filter(instrumen=instrumen)
         .filter(Q(area_pokja=area) if area is not None else Q(area_pokja__isnull=True))
-        .order_by("node__kode", "urutan")
+        .select_related("node__induk__induk__induk")
+        .order_by("node_id", "urutan")
     )
     by_id = {s.pk: s for s in semua}
     masukan, dipakai = {}, set()
@@ -132,33 +138,35 @@ def daftar_soal(instrumen, area):
     for s in semua:
         if s.pk in dipakai:
             continue
-        node = nodes[s.node_id]
-        k = kelompok.get(node.pk)
+        k = kelompok.get(s.node_id)
         if k is None:
-            k = kelompok[node.pk] = Kelompok(node=node, kedalaman=_kedalaman(node, nodes))
+            k = kelompok[s.node_id] = Kelompok(node=s.node, kedalaman=_kedalaman(s.node))
         k.soal.append(SoalDaftar(s, masukan.get(s.pk, [])))
     hasil = sorted(kelompok.values(), key=lambda k: _kunci_kode(k.node.kode))
     bagian_sebelum = None
     for k in hasil:
-        bagian = _leluhur(k.node, nodes, Node.Level.SUB_KOMPONEN)
+        bagian = _leluhur(k.node, Node.Level.SUB_KOMPONEN)
         if bagian is not None and bagian.pk != bagian_sebelum:
             k.judul_bagian = bagian.nama
             bagian_sebelum = bagian.pk
     return hasil
 
 
-def _leluhur(node, nodes, level):
-    while node is not None and node.level != level:
-        node = nodes.get(node.induk_id)
-    return node
+def _leluhur(node, level):
+    """The ancestor of ``node`` at ``level`` among those loaded with it (or None)."""
+    for _i in range(4):
+        if node is None or node.level == level:
+            return node
+        node = node.induk if "induk" in node._state.fields_cache else None
+    return None
 
 
-def _kedalaman(node, nodes):
+def _kedalaman(node):
     """0 for a sub-area directly under its area, 1 for a sub-area of a sub-area."""
-    n, induk = 0, nodes.get(node.induk_id)
+    n, induk = 0, node.induk
     while induk is not None and induk.level == Node.Level.SUB_AREA:
         n += 1
-        induk = nodes.get(induk.induk_id)
+        induk = induk.induk if "induk" in induk._state.fields_cache else None
     return n
 
 
@@ -267,10 +275,50 @@ class BarisSoal:
     kosong: list
     masukan: list = field(default_factory=list)  # [Masukan]
     hasil_persen: object = None
+    url: str = ""
 
     @property
     def status(self):
         return self.butir.alur
+
+    @cached_property
+    def sel(self):
+        """The table cells as ready strings: a table of many rows renders fast when the
+        template only prints (no filters, translations or URL lookups per row)."""
+        nilai = self.nilai
+        if nilai is None:
+            nilai_teks = "—"
+        elif self.soal.jenis == JenisJawaban.PERSEN:
+            nilai_teks = f"{_desimal(nilai * 100, paksa=True)} %"
+        elif self.soal.jenis == JenisJawaban.NILAI_0_4:
+            nilai_teks = _desimal(self.jawaban.angka)
+        else:
+            nilai_teks = _desimal(nilai)
+        j = self.jawaban
+        if self.soal.jenis == JenisJawaban.PERSEN or j is None:
+            jawaban = ""
+        elif j.pilihan:
+            jawaban = j.pilihan
+        else:
+            jawaban = _desimal(j.angka) if j.angka is not None else ""
+        pj = self.butir.ditugaskan_ke
+        teks = self.soal.teks
+        return {
+            "teks": teks if len(teks) <= 110 else teks[:109].rstrip() + "…",
+            "status": self.butir.get_status_display(),
+            "jawaban": jawaban or "—",
+            "nilai": nilai_teks,
+            "eviden": ngettext("%(n)s eviden", "%(n)s eviden", self.jumlah_eviden)
+            % {"n": self.jumlah_eviden},
+            "ringkas": (
+                _("Jawaban: %(j)s %(n)s · ")
+                % {"j": jawaban, "n": "" if nilai is None else nilai_teks}
+                if self.terjawab
+                else ""
+            ),
+            "pj": pj.get_full_name() if pj else "—",
+            "tenggat": tanggal(self.butir.tenggat) or "—",
+        }
 
     @property
     def terjawab(self):
@@ -290,7 +338,7 @@ class BarisSoal:
             and self.butir.status != StatusButir.DISETUJUI
         )
 
-    @property
+    @cached_property
     def tanda(self):
         """Quality flags: ``[(kode, label)]``, the most pressing first."""
         tanda = []
@@ -313,12 +361,20 @@ class BarisSoal:
         return any(q in (t or "").casefold() for t in teks)
 
 
-def _jawaban_butir(lembar, soal_ids):
+def _desimal(nilai, paksa=False):
+    """A number with two decimals (only when it has a fraction, unless ``paksa``) and the
+    active language's decimal mark: what ``floatformat`` does, at a table's row rate."""
+    d = Decimal(nilai)
+    teks = str(int(d)) if not paksa and d == d.to_integral_value() else f"{d:.2f}"
+    return teks.replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def _jawaban_butir(lembar, soal_ids, *related):
     jawaban = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar, soal_id__in=soal_ids)}
     butir = {
         b.soal_id: b
         for b in Butir.objects.filter(lembar=lembar, soal_id__in=soal_ids).select_related(
-            "ditugaskan_ke", "direviu_oleh"
+            "ditugaskan_ke", *related
         )
     }
     return jawaban, butir
@@ -327,6 +383,7 @@ def _jawaban_butir(lembar, soal_ids):
 def baris_tabel(lembar, kelompok):
     """Rows of the workspace table for ``kelompok`` (from ``daftar_soal``): three queries
     (answers, work items, evidence counts), no versions and no forms."""
+    awal = reverse("soal-kartu", args=[lembar.pk, 0])[: -len("0/")]
     daftar = [(k, x) for k in kelompok for x in k.soal]
     ids = [x.soal.pk for _k, x in daftar] + [m.soal.pk for _k, x in daftar for m in x.masukan]
     jawaban, butir = _jawaban_butir(lembar, ids)
@@ -348,6 +405,7 @@ def baris_tabel(lembar, kelompok):
             jumlah_eviden=jumlah.get(s.pk, 0),
             kosong=isian_kosong(x.masukan, jawaban),
             masukan=x.masukan,
+            url=f"{awal}{s.pk}/",
         )
         if s.jenis == JenisJawaban.PERSEN:
             baris.hasil_persen = hitung_persen(s, x.masukan, jawaban)
@@ -479,7 +537,7 @@ def kartu_soal(ruang, soal, hak, *, urutan=None):
         return None
     masukan = urutan[posisi].masukan
     ids = [soal.pk] + [m.soal.pk for m in masukan]
-    jawaban, butir = _jawaban_butir(lembar, ids)
+    jawaban, butir = _jawaban_butir(lembar, ids, "direviu_oleh")
     lampiran = (
         Eviden.objects.filter(lembar=lembar, soal=soal)
         .select_related("dokumen")

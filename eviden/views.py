@@ -22,7 +22,6 @@ from pokja.akses import (
     Tindakan,
     akses_untuk,
     dapat_ditugaskan,
-    get_pokja_for_user,
     get_tim_for_user,
     wajib,
 )
@@ -55,7 +54,12 @@ def _ruang_kerja(request, akses, tim, ruang):
         hak = Hak.dari(akses, ruang)
         kelompok = daftar_soal(ruang.lembar.instrumen, ruang.area)
         semua = baris_tabel(ruang.lembar, kelompok)
-        anggota = dapat_ditugaskan(tim, ruang.area)
+        # The assignee filter offers the people who hold assignments here (already loaded
+        # with the rows), by name.
+        anggota = sorted(
+            {b.butir.ditugaskan_ke for b in semua if b.butir.ditugaskan_ke_id},
+            key=lambda u: (u.get_full_name(), u.pk),
+        )
         konteks.update(
             hak=hak,
             anggota=anggota,
@@ -69,8 +73,17 @@ def _ruang_kerja(request, akses, tim, ruang):
 @require_GET
 def pokja_soal(request, pokja_id):
     """A Pokja's workspace: a compact table of its soal (no forms), each opening its page."""
-    pokja, akses = get_pokja_for_user(request.user, pokja_id)
-    lembar = lembar_kerja_tim(pokja.tim)
+    # The Pokja comes with its team's worksheet and instrument in the same query.
+    pokja = (
+        Pokja.objects.select_related("tim__satker", "tim__lembar_kerja__instrumen")
+        .filter(pk=pokja_id)
+        .first()
+    )
+    if pokja is None:
+        raise Http404(_("Tidak ditemukan."))
+    akses = akses_untuk(request.user, pokja.tim_id)
+    wajib(akses, Tindakan.LIHAT, pokja)
+    lembar = getattr(pokja.tim, "lembar_kerja", None)
     return _ruang_kerja(request, akses, pokja.tim, Ruang(lembar, pokja) if lembar else None)
 
 
