@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from pokja.akses import syarat_peninjau
 from pokja.models import Pokja
@@ -96,7 +97,7 @@ class Saringan:
         }
         return urlencode({k: v for k, v in nilai.items() if v})
 
-    @property
+    @cached_property
     def tautan(self):
         """Query string per column that sorts by it (ascending, or descending when the
         table is already sorted ascending by it); filters are kept."""

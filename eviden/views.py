@@ -163,6 +163,9 @@ def _jawab(request, k, *, pesan="", galat="", status=200, kartu=None, **extra):
     gets the card with the message in a header, shown once beside the file by eviden.js;
     a plain form post gets a flash message and a redirect to the soal's page."""
     if not _htmx(request) and not _unggahan(request):
+        if kartu is not None:  # a refused form without JavaScript: show it again, as typed
+            konteks = _konteks_kartu(kartu, kembali=_url_kembali(kartu), galat=galat, **extra)
+            return render(request, "eviden/soal.html", konteks, status=status)
         if galat:
             messages.error(request, galat)
         elif pesan:

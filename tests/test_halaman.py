@@ -146,7 +146,7 @@ def test_english_is_available(client, dunia):
     assert '<html lang="en">' in html
     assert "Welcome, " in html and "My Pokja" in html
     html = client.get(reverse("pokja-soal", args=[dunia.pokja(1).pk])).content.decode()
-    assert "Awaiting review" in html
+    assert "Awaiting review" in html and "16 questions" in html and "16 question<" not in html
     from eviden.models import Soal
 
     s = Soal.objects.get(instrumen=dunia.lembar.instrumen, kode="A.I.1.i.1")

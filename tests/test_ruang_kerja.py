@@ -310,7 +310,8 @@ def test_approved_is_locked_until_reopened_which_tells_the_reviewer(client, duni
     }
     assert "dibuka kembali" in Notifikasi.objects.first().teks
     assert unggah(client, dunia, s, "tambahan.pdf", cb.pdf("tambahan")).status_code == 200
-    assert aksi(client, dunia, s, "buka").status_code == 422  # only approved soal reopen
+    r = aksi(client, dunia, s, "buka")  # only an approved soal reopens
+    assert r.status_code == 422 and "Hanya soal yang sudah disetujui" in r.content.decode()
 
 
 def test_a_shared_document_cannot_change_under_an_approved_soal(client, dunia):
@@ -582,3 +583,39 @@ def test_interrupted_upload_temp_files_are_swept(settings, tmp_path):
     os.utime(lain, (time.time() - 7 * 3600,) * 2)
     assert bersihkan_sementara() == 1
     assert not lama.exists() and baru.exists() and lain.exists()
+
+
+def test_one_date_format_in_notifications_history_and_pages(client, dunia):
+    import datetime as dt
+
+    from zi_portal.format import tanggal, waktu
+
+    assert tanggal(dt.date(2026, 12, 24)) == "24 Des 2026"
+    jam = timezone.make_aware(dt.datetime(2026, 11, 24, 7, 5), dt.UTC)
+    assert waktu(jam) == "24 Nov 2026 14.05 WIB"  # Asia/Jakarta
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "sk.pdf", cb.pdf())
+    html = client.get(kartu_url(dunia, s)).content.decode()
+    assert waktu(VersiDokumen.objects.get().diunggah_pada) in html
+    html = client.get(reverse("soal-riwayat", args=[dunia.lembar.pk, s.pk])).content.decode()
+    assert " WIB" in html and "SHA-256" not in html  # no hashes shown to users
+
+
+def test_without_javascript_a_refused_answer_comes_back_as_typed(client, dunia):
+    persen = soal(dunia, "A.II.1.i.6")
+    m = {x.nama: x.masukan for x in persen.daftar_masukan.select_related("masukan")}
+    client.force_login(dunia.user["anggota1"])
+    r = client.post(
+        reverse("soal-jawaban", args=[dunia.lembar.pk, persen.pk]),
+        {
+            f"s{persen.pk}-versi": 0,
+            f"s{persen.pk}-masukan_{m['perubahan'].pk}": "5",
+            f"s{persen.pk}-masukan_{m['terintegrasi'].pk}": "9",
+            f"s{persen.pk}-penjelasan": "catatan panjang yang tidak boleh hilang",
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 422 and "<html" in html  # the whole page, not a redirect
+    assert "catatan panjang yang tidak boleh hilang" in html and 'value="9"' in html
+    assert not Jawaban.objects.exists()
