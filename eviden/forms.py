@@ -127,6 +127,8 @@ class ReviuForm(forms.Form):
         choices=[("setujui", _("Setujui")), ("kembalikan", _("Kembalikan"))]
     )
     catatan = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
+    # The submission the reviewer saw (its diajukan_pada), so a newer one is not decided blind.
+    pengajuan = forms.CharField(required=False, max_length=40)
 
 
 class TugasForm(forms.Form):

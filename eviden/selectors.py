@@ -11,14 +11,8 @@ from django.utils.functional import cached_property
 from pokja.akses import syarat_peninjau
 from pokja.models import Pokja
 
-from .kartu import (
-    BarisEviden,
-    Masukan,
-    NilaiMasukan,
-    hitung_persen,
-    nilai_soal,
-    terjawab,
-)
+from .aturan import nilai_soal, terjawab
+from .kartu import BarisEviden, Masukan, NilaiMasukan, hitung_persen
 from .models import (
     Butir,
     Eviden,
@@ -148,7 +142,6 @@ class Tabel:
 
     ringkasan: dict
     kelompok: list = field(default_factory=list)  # [(Kelompok, [BarisSoal])]
-    baris: list = field(default_factory=list)  # the shown rows, in order
 
     @property
     def menu(self):
@@ -171,7 +164,7 @@ def susun_tabel(semua, saringan, user):
         if not kelompok or kelompok[-1][0] is not b.kelompok:
             kelompok.append((b.kelompok, []))
         kelompok[-1][1].append(b)
-    return Tabel(ringkasan=ringkasan, kelompok=kelompok, baris=tampil)
+    return Tabel(ringkasan=ringkasan, kelompok=kelompok)
 
 
 # --- The review queue -----------------------------------------------------------------------
@@ -232,19 +225,27 @@ def jumlah_antrean(user):
     return _butir_menunggu(user).count()
 
 
-def antrean_reviu(user):
+def antrean_reviu(user, *, lembar=None, soal=None):
     """Soal waiting for ``user``'s review, oldest submission first, across their teams:
     a koordinator sees their own Pokja, ketua/sekretaris tim every Pokja and the Hasil
-    soal. Six queries whatever the number of items, files or versions."""
-    daftar = list(_butir_menunggu(user))
+    soal (``lembar`` + ``soal``: that one item only). Six queries whatever the number of
+    items, files or versions."""
+    menunggu = _butir_menunggu(user)
+    if lembar is not None:
+        menunggu = menunggu.filter(lembar=lembar, soal=soal)
+    daftar = list(menunggu)
     if not daftar:
         return []
     lembar_ids = {b.lembar_id for b in daftar}
     soal_ids = {b.soal_id for b in daftar}
     masukan = {}
-    for m in SoalMasukan.objects.filter(
-        soal_id__in=[b.soal_id for b in daftar if b.soal.jenis == JenisJawaban.PERSEN]
-    ).select_related("masukan"):
+    for m in (
+        SoalMasukan.objects.filter(
+            soal_id__in=[b.soal_id for b in daftar if b.soal.jenis == JenisJawaban.PERSEN]
+        )
+        .select_related("masukan")
+        .order_by("soal_id", "urutan")
+    ):
         masukan.setdefault(m.soal_id, []).append(Masukan(m.masukan, m.nama))
     semua_soal = soal_ids | {x.soal.pk for ms in masukan.values() for x in ms}
     jawaban = {

@@ -23,8 +23,8 @@ from pokja.services import beri_notifikasi, buat_tim
 from zi_portal.format import tanggal
 
 from . import rumus
+from .aturan import kendala_ajukan, terjawab
 from .berkas import BerkasDitolak
-from .kartu import kendala_ajukan, terjawab
 from .models import (
     Butir,
     Dokumen,
@@ -59,7 +59,16 @@ class Terkunci(ValidationError):
 
 def _pastikan_terbuka(lembar, soal_ids):
     """Refuse a change to answers or evidence of soal that wait for review or are approved:
-    what a reviewer sees (or approved) is what stays there. Locks the work items."""
+    what a reviewer sees (or approved) is what stays there. Locks the work items until the
+    change commits, creating the missing ones first: a soal submitted for the first time
+    gets its work item in the same moment, and the submission (which locks the same row)
+    must wait for this change, or this change for it."""
+    ada = set(
+        Butir.objects.filter(lembar=lembar, soal_id__in=soal_ids).values_list("soal_id", flat=True)
+    )
+    for soal_id in sorted(set(soal_ids) - ada):
+        with transaction.atomic():
+            Butir.objects.get_or_create(lembar=lembar, soal_id=soal_id)
     for butir in (
         Butir.objects.select_for_update()
         .filter(lembar=lembar, soal_id__in=soal_ids)
@@ -371,11 +380,22 @@ def buka_kembali(*, lembar, soal, user):
 
 
 @transaction.atomic
-def reviu(*, lembar, soal, user, setujui, catatan=""):
-    """The coordinator (or the chair) approves, or returns with a note ("perlu perbaikan")."""
+def reviu(*, lembar, soal, user, setujui, catatan="", pengajuan=None):
+    """The coordinator (or the chair) approves, or returns with a note ("perlu perbaikan").
+
+    ``pengajuan`` is the submission the reviewer looked at (``diajukan_pada`` in ISO form, as
+    the review form carries it): a decision on a submission that was withdrawn and submitted
+    again in the meantime is refused, so nobody approves what they have not seen."""
     butir = _butir(lembar, soal)
     if not butir.alur.boleh_direviu():
         raise ValidationError(_("Hanya soal yang sedang diajukan yang dapat direviu."))
+    if pengajuan and butir.diajukan_pada and pengajuan != butir.diajukan_pada.isoformat():
+        raise ValidationError(
+            _(
+                "Soal ini diajukan ulang setelah Anda membukanya. Periksa jawaban dan eviden "
+                "terbarunya, lalu putuskan lagi."
+            )
+        )
     catatan = (catatan or "").strip()
     if not setujui and not catatan:
         raise ValidationError(

@@ -15,10 +15,10 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from pokja.akses import (
+    HASIL,
     Tindakan,
     akses_untuk,
     dapat_ditugaskan,
@@ -127,9 +127,11 @@ def _konteks(request, lembar_id, soal_id, tindakan):
     )
     if soal is None:
         raise Http404(_("Tidak ditemukan."))
-    pokja = (
-        Pokja.objects.get(tim_id=lembar.tim_id, area=soal.area_pokja) if soal.area_pokja else None
-    )
+    pokja = None
+    if soal.area_pokja:
+        pokja = Pokja.objects.filter(tim_id=lembar.tim_id, area=soal.area_pokja).first()
+        if pokja is None:
+            raise Http404(_("Tidak ditemukan."))
     ruang = Ruang(lembar, pokja)
     wajib(akses, tindakan, ruang.sasaran)
     return Konteks(ruang, akses, soal)
@@ -252,6 +254,8 @@ def simpan_jawaban(request, lembar_id, soal_id):
             "BELUM disimpan. Bandingkan kedua versi di bawah, lalu simpan lagi bila perlu."
         ) % {"nama": konflik.tersimpan.diubah_oleh if konflik.tersimpan else "-"}
         return _jawab(request, k, galat=galat, status=409, kartu=kartu, konflik=konflik.tersimpan)
+    except services.Terkunci as exc:  # submitted by someone else a moment ago
+        return _jawab(request, k, galat=" ".join(exc.messages), status=409)
     except ValidationError as exc:
         return _jawab(request, k, galat=" ".join(exc.messages), status=422)
     return _jawab(request, k, pesan=_("Jawaban tersimpan."))
@@ -320,8 +324,10 @@ def unggah_versi(request, lembar_id, soal_id, dokumen_id):
             lampiran__diarsipkan=False,
         )
         lain = services.pokja_lain_pemakai(dokumen=dokumen, area=k.ruang.area)
-        tim = k.ruang.tim
-        if any(not k.akses.boleh(Tindakan.UBAH_JAWABAN, tim.pokja.get(area=a)) for a in lain):
+        pokja = {p.area: p for p in Pokja.objects.filter(tim_id=k.ruang.tim.pk)}
+        # area None: the document is also evidence of a Komponen Hasil soal.
+        sasaran = [pokja.get(a) if a is not None else HASIL for a in lain]
+        if any(not k.akses.boleh(Tindakan.UBAH_JAWABAN, t) for t in sasaran):
             raise berkas_mod.BerkasDitolak(
                 _(
                     "Dokumen ini juga menjadi eviden Pokja lain; versi baru akan mengubah "
@@ -447,6 +453,13 @@ def tarik(request, lembar_id, soal_id):
 @require_POST
 def buka(request, lembar_id, soal_id):
     def jalankan(k):
+        if request.POST.get("yakin") != "1":
+            raise ValidationError(
+                _(
+                    "Centang pernyataan bahwa soal harus diajukan dan direviu ulang, lalu "
+                    "tekan Buka kembali."
+                )
+            )
         services.buka_kembali(lembar=k.lembar, soal=k.soal, user=request.user)
         return _("Soal dibuka kembali dan peninjau diberi tahu. Ajukan lagi setelah diubah.")
 
@@ -469,25 +482,34 @@ def reviu(request, lembar_id, soal_id):
             user=request.user,
             setujui=setujui,
             catatan=form.cleaned_data["catatan"],
+            pengajuan=form.cleaned_data["pengajuan"],
         )
         return _("Disetujui.") if setujui else _("Dikembalikan untuk perbaikan.")
 
-    if not dari_antrean or not _htmx(request):
+    if not dari_antrean:
         return _aksi(request, lembar_id, soal_id, Tindakan.REVIU, jalankan)
-    # From the review queue: answer with the queue item (done, or the refusal).
+    # From the review queue: answer with this queue item (done, or the refusal with the
+    # note as typed); without htmx, back to the queue with a message.
     k = _konteks(request, lembar_id, soal_id, Tindakan.REVIU)
     try:
         pesan, galat, status = jalankan(k), "", 200
     except ValidationError as exc:
         pesan, galat, status = "", " ".join(exc.messages), 422
-    item = next(
-        (i for i in antrean_reviu(request.user) if i.soal.pk == k.soal.pk and i.lembar == k.lembar),
-        None,
-    )
+    if not _htmx(request):
+        (messages.error if galat else messages.success)(request, f"{k.soal.kode}: {galat or pesan}")
+        return HttpResponseRedirect(reverse("antrean-reviu"))
+    item = next(iter(antrean_reviu(request.user, lembar=k.lembar, soal=k.soal)), None)
     return render(
         request,
         "eviden/_antrean_item.html",
-        {"i": item, "soal": k.soal, "lembar": k.lembar, "pesan": pesan, "galat": galat},
+        {
+            "i": item,
+            "soal": k.soal,
+            "lembar": k.lembar,
+            "pesan": pesan,
+            "galat": galat,
+            "catatan": request.POST.get("catatan", ""),
+        },
         status=status,
     )
 
@@ -546,7 +568,6 @@ def tugas(request):
 
 @login_required
 @require_GET
-@xframe_options_sameorigin  # PDF and image previews in the review queue
 def unduh(request, versi_id):
     """Serve a stored version to team members only; outsiders and unknown ids get 404.
 
@@ -575,9 +596,13 @@ def unduh(request, versi_id):
         filename=versi.nama_asli,
         content_type=versi.mime,
     )
-    if versi.mime != "application/pdf":
+    if versi.mime == "application/pdf":
         # Chromium does not show a PDF in a sandboxed document, so PDFs (content-checked,
-        # served as application/pdf with nosniff) open in its viewer; all else is sandboxed.
+        # served as application/pdf with nosniff) open in its viewer, framed by the portal
+        # itself only (the review queue's preview); everything else is sandboxed and unframed.
+        respons["Content-Security-Policy"] = "frame-ancestors 'self'"
+        respons["X-Frame-Options"] = "SAMEORIGIN"
+    else:
         respons["Content-Security-Policy"] = "sandbox"
     respons["Cache-Control"] = "private, no-store"
     return respons

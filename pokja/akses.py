@@ -151,20 +151,6 @@ def peninjau(tim, area):
     return set(Anggota.objects.filter(syarat, tim_id=tim_id).values_list("user_id", flat=True))
 
 
-def lingkup_reviu(user):
-    """Where ``user`` may review: a list of ``(tim_id, area)``, where ``area`` None means the
-    whole team (ketua / sekretaris tim). Empty for everyone else. One query."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    rows = Anggota.objects.filter(
-        Q(peran__in=PERAN_PIMPINAN_TIM) | Q(peran=Peran.KOORDINATOR_POKJA), user=user
-    ).values_list("tim_id", "peran", "pokja__area")
-    return sorted(
-        {(tim_id, None if peran in PERAN_PIMPINAN_TIM else area) for tim_id, peran, area in rows},
-        key=lambda x: (x[0], x[1] or 0),
-    )
-
-
 def syarat_peninjau(user, *, tim, area):
     """A ``Q`` for rows of another app that ``user`` may review, given the lookup paths of
     the row's team (``tim``) and Pokja area (``area``; NULL for Hasil soal), e.g.

@@ -38,7 +38,6 @@ def _tidak_melebar(page, lebar):
 def test_review_journey(page, live_server, dunia, tmp_path, layar):
     ukuran = LEBAR[layar]
     page.set_viewport_size(ukuran)
-    page.on("dialog", lambda d: d.accept())  # the reopen confirmation
     versi1 = tmp_path / "SK Tim ZI.pdf"
     versi1.write_bytes(cb.pdf("SK Tim ZI belum ditandatangani"))
     versi2 = tmp_path / "SK Tim ZI ttd.pdf"
@@ -117,6 +116,7 @@ def test_review_journey(page, live_server, dunia, tmp_path, layar):
     expect(terkunci).to_contain_text("Buka kembali")
     expect(terkunci.get_by_role("button", name="Pilih berkas")).to_be_disabled()
     _foto(page, f"24-{layar}-anggota1-disetujui-terkunci")
+    _kartu(page).get_by_label("Saya paham", exact=False).check()
     _kartu(page).get_by_role("button", name="Buka kembali untuk diubah").click()
     expect(_kartu(page).locator("[data-status-label]")).to_have_text("Draf")
     expect(_kartu(page).locator("input[data-unggah-baru]")).to_be_attached()

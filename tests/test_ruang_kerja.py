@@ -298,10 +298,14 @@ def test_approved_is_locked_until_reopened_which_tells_the_reviewer(client, duni
     assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
     assert VersiDokumen.objects.count() == 1
     html = client.get(kartu_url(dunia, s)).content.decode()
-    assert "Buka kembali untuk diubah" in html and "hx-confirm=" in html
+    assert "Buka kembali untuk diubah" in html and 'name="yakin"' in html
     assert "harus diajukan dan direviu ulang" in html  # the confirmation names the consequence
-    Notifikasi.objects.all().delete()
+    # Without the confirmation nothing changes, with or without JavaScript.
     r = aksi(client, dunia, s, "buka")
+    assert r.status_code == 422 and "Centang pernyataan" in r.content.decode()
+    assert Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
+    Notifikasi.objects.all().delete()
+    r = aksi(client, dunia, s, "buka", {"yakin": "1"})
     assert r.status_code == 200 and Butir.objects.get(soal=s).status == StatusButir.DRAF
     assert set(Notifikasi.objects.values_list("user__username", flat=True)) == {
         "koordinator1",
@@ -310,7 +314,7 @@ def test_approved_is_locked_until_reopened_which_tells_the_reviewer(client, duni
     }
     assert "dibuka kembali" in Notifikasi.objects.first().teks
     assert unggah(client, dunia, s, "tambahan.pdf", cb.pdf("tambahan")).status_code == 200
-    r = aksi(client, dunia, s, "buka")  # only an approved soal reopens
+    r = aksi(client, dunia, s, "buka", {"yakin": "1"})  # only an approved soal reopens
     assert r.status_code == 422 and "Hanya soal yang sudah disetujui" in r.content.decode()
 
 
@@ -619,3 +623,49 @@ def test_without_javascript_a_refused_answer_comes_back_as_typed(client, dunia):
     assert r.status_code == 422 and "<html" in html  # the whole page, not a redirect
     assert "catatan panjang yang tidak boleh hilang" in html and 'value="9"' in html
     assert not Jawaban.objects.exists()
+
+
+def test_a_decision_on_a_submission_the_reviewer_did_not_see_is_refused(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    siap_diajukan(client, dunia, s)
+    aksi(client, dunia, s, "ajukan")
+    dilihat = Butir.objects.get(soal=s).diajukan_pada.isoformat()  # the reviewer opens it
+    aksi(client, dunia, s, "tarik")
+    jawab(client, dunia, s, versi=1, pilihan="Tidak")
+    aksi(client, dunia, s, "ajukan")
+    client.force_login(dunia.user["koordinator1"])
+    r = aksi(client, dunia, s, "reviu", {"keputusan": "setujui", "pengajuan": dilihat})
+    assert r.status_code == 422 and "diajukan ulang setelah Anda membukanya" in r.content.decode()
+    assert Butir.objects.get(soal=s).status == StatusButir.DIAJUKAN
+    terbaru = Butir.objects.get(soal=s).diajukan_pada.isoformat()
+    r = aksi(client, dunia, s, "reviu", {"keputusan": "setujui", "pengajuan": terbaru})
+    assert r.status_code == 200 and Butir.objects.get(soal=s).status == StatusButir.DISETUJUI
+
+
+def test_a_document_shared_with_a_hasil_soal_is_not_versioned_by_a_pokja_member(client, dunia):
+    hasil = Soal.objects.filter(
+        instrumen=dunia.lembar.instrumen, area_pokja__isnull=True, jenis="abcde"
+    ).get()
+    client.force_login(dunia.user["ketua"])
+    unggah(client, dunia, hasil, "laporan kinerja.pdf", cb.pdf("kinerja"))
+    dokumen = Dokumen.objects.get()
+    client.force_login(dunia.user["anggota1"])
+    s = soal(dunia, "A.I.1.i.1")
+    assert aksi(client, dunia, s, "lampirkan", {"dokumen": dokumen.pk}).status_code == 200
+    r = unggah(client, dunia, s, "v2.pdf", cb.pdf("v2"), dokumen=dokumen)
+    assert r.status_code == 400 and "juga menjadi eviden Pokja lain" in teks(r)
+    assert dokumen.versi.count() == 1
+
+
+def test_pdf_may_be_framed_by_the_portal_only_other_files_are_sandboxed(client, dunia):
+    s = soal(dunia, "A.I.1.i.1")
+    client.force_login(dunia.user["anggota1"])
+    unggah(client, dunia, s, "sk.pdf", cb.pdf())
+    unggah(client, dunia, s, "foto.png", cb.png())
+    pdf, png = (VersiDokumen.objects.get(nama_asli=n) for n in ("sk.pdf", "foto.png"))
+    r = client.get(reverse("unduh", args=[pdf.pk]))
+    assert r["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert r["X-Frame-Options"] == "SAMEORIGIN"
+    r = client.get(reverse("unduh", args=[png.pk]))
+    assert r["Content-Security-Policy"] == "sandbox" and r["X-Frame-Options"] == "DENY"

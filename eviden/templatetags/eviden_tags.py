@@ -31,21 +31,6 @@ def nilai_tampil(baris):
     return floatformat(nilai, "-2")
 
 
-@register.filter
-def jawaban_singkat(baris):
-    """The answer in a few characters: the option code, the number, or "" (unanswered)."""
-    j = baris.jawaban
-    if baris.soal.jenis == JenisJawaban.PERSEN:
-        return ""
-    if j is None:
-        return ""
-    if j.pilihan:
-        return j.pilihan
-    if j.angka is not None:
-        return floatformat(j.angka, "-2")
-    return ""
-
-
 @register.simple_tag
 def uraian(teks, angka):
     """An instrument text with ``{variable}`` filled with the numbers (Indonesian style)."""
