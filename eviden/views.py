@@ -22,6 +22,7 @@ from pokja.akses import (
     Tindakan,
     akses_untuk,
     dapat_ditugaskan,
+    get_pokja_for_user,
     get_tim_for_user,
     wajib,
 )
@@ -74,15 +75,9 @@ def _ruang_kerja(request, akses, tim, ruang):
 def pokja_soal(request, pokja_id):
     """A Pokja's workspace: a compact table of its soal (no forms), each opening its page."""
     # The Pokja comes with its team's worksheet and instrument in the same query.
-    pokja = (
-        Pokja.objects.select_related("tim__satker", "tim__lembar_kerja__instrumen")
-        .filter(pk=pokja_id)
-        .first()
+    pokja, akses = get_pokja_for_user(
+        request.user, pokja_id, related=("tim__lembar_kerja__instrumen",)
     )
-    if pokja is None:
-        raise Http404(_("Tidak ditemukan."))
-    akses = akses_untuk(request.user, pokja.tim_id)
-    wajib(akses, Tindakan.LIHAT, pokja)
     lembar = getattr(pokja.tim, "lembar_kerja", None)
     return _ruang_kerja(request, akses, pokja.tim, Ruang(lembar, pokja) if lembar else None)
 

@@ -128,9 +128,10 @@ def get_tim_for_user(user, tim_id, tindakan=Tindakan.LIHAT):
     return tim, akses
 
 
-def get_pokja_for_user(user, pokja_id, tindakan=Tindakan.LIHAT):
-    """Return ``(pokja, akses)``; 404 for outsiders and unknown ids, 403 without the right."""
-    pokja = Pokja.objects.select_related("tim__satker").filter(pk=pokja_id).first()
+def get_pokja_for_user(user, pokja_id, tindakan=Tindakan.LIHAT, *, related=()):
+    """Return ``(pokja, akses)``; 404 for outsiders and unknown ids, 403 without the right.
+    ``related``: more ``select_related`` paths a caller needs in the same query."""
+    pokja = Pokja.objects.select_related("tim__satker", *related).filter(pk=pokja_id).first()
     if pokja is None:
         raise Http404(_("Tidak ditemukan."))
     akses = akses_untuk(user, pokja.tim_id)
