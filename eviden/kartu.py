@@ -391,8 +391,34 @@ class NilaiMasukan:
         return angka_jawaban(self.jawaban)
 
 
+class JawabanSoal:
+    """What follows from a soal's stored answer, for view models that carry ``soal``,
+    ``jawaban``, ``masukan`` ([NilaiMasukan]) and ``hasil_persen``."""
+
+    @property
+    def kosong(self):
+        return [m.soal.teks for m in self.masukan if m.angka is None]
+
+    @property
+    def terjawab(self):
+        return terjawab(self.soal, self.jawaban, self.kosong)
+
+    @property
+    def nilai(self):
+        return nilai_soal(self.soal, self.jawaban, self.hasil_persen) if self.terjawab else None
+
+    @property
+    def pilihan_terpilih(self):
+        pilihan = self.jawaban.pilihan if self.jawaban else ""
+        return next((o for o in self.soal.opsi if o["kode"] == pilihan), None)
+
+    @property
+    def angka_masukan(self):
+        return {m.nama: m.angka for m in self.masukan}
+
+
 @dataclass
-class KartuSoal:
+class KartuSoal(JawabanSoal):
     """Everything the card of one soal shows, and what the user may do with it now."""
 
     soal: Soal
@@ -414,18 +440,6 @@ class KartuSoal:
     @property
     def status(self):
         return self.butir.alur
-
-    @property
-    def kosong(self):
-        return [m.soal.teks for m in self.masukan if m.angka is None]
-
-    @property
-    def terjawab(self):
-        return terjawab(self.soal, self.jawaban, self.kosong)
-
-    @property
-    def nilai(self):
-        return nilai_soal(self.soal, self.jawaban, self.hasil_persen) if self.terjawab else None
 
     @property
     def boleh_ubah(self):
@@ -456,15 +470,6 @@ class KartuSoal:
     @property
     def boleh_reviu(self):
         return self.hak.reviu and self.status.boleh_direviu()
-
-    @property
-    def angka_masukan(self):
-        return {m.nama: m.angka for m in self.masukan}
-
-    @property
-    def pilihan_terpilih(self):
-        pilihan = self.jawaban.pilihan if self.jawaban else ""
-        return next((o for o in self.soal.opsi if o["kode"] == pilihan), None)
 
 
 def kartu_soal(ruang, soal, hak, *, urutan=None):

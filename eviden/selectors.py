@@ -11,8 +11,7 @@ from django.utils.functional import cached_property
 from pokja.akses import syarat_peninjau
 from pokja.models import Pokja
 
-from .aturan import nilai_soal, terjawab
-from .kartu import BarisEviden, Masukan, NilaiMasukan, hitung_persen
+from .kartu import BarisEviden, JawabanSoal, Masukan, NilaiMasukan, hitung_persen
 from .models import (
     Butir,
     Eviden,
@@ -171,7 +170,7 @@ def susun_tabel(semua, saringan, user):
 
 
 @dataclass
-class ItemAntrean:
+class ItemAntrean(JawabanSoal):
     """A soal waiting for review, with what the reviewer needs to decide on it."""
 
     butir: Butir
@@ -188,27 +187,6 @@ class ItemAntrean:
     @property
     def lembar(self):
         return self.butir.lembar
-
-    @property
-    def kosong(self):
-        return [m.soal.teks for m in self.masukan if m.angka is None]
-
-    @property
-    def terjawab(self):
-        return terjawab(self.soal, self.jawaban, self.kosong)
-
-    @property
-    def nilai(self):
-        return nilai_soal(self.soal, self.jawaban, self.hasil_persen) if self.terjawab else None
-
-    @property
-    def pilihan_terpilih(self):
-        pilihan = self.jawaban.pilihan if self.jawaban else ""
-        return next((o for o in self.soal.opsi if o["kode"] == pilihan), None)
-
-    @property
-    def angka_masukan(self):
-        return {m.nama: m.angka for m in self.masukan}
 
 
 def _butir_menunggu(user):
