@@ -8,9 +8,16 @@ formula language with a message) and the texts in words (``uraian``, ``uraian_ru
 ``catatan_batas``) may only name the soal's inputs, and every % soal must explain its
 formula in words. A refused file names the offending node or soal.
 
+``acuan_skor`` names, by kode, the parts the score and the predicate rules read (which
+komponen is pengungkit, which soal is the IPAK survey, …) and the top of the 0–4 index
+scale, so the scoring code holds no literal of the instrument.
+
 Loading is idempotent: the instrument is keyed by its ``kode`` and remembers the SHA-256
-of the file's content; loading the same content again writes nothing. Changed content
-updates rows in place (ids stay), so answers attached to a soal keep pointing at it.
+of the file's content; loading the same content again writes nothing. A version is
+immutable once a worksheet uses it: frozen submissions, scores and assessor answers point
+at its soal, so a changed file for a version in use is refused (give the file a new
+``kode``: that loads a new version beside the old one). A version nobody uses yet is
+updated in place (ids stay).
 """
 
 import ast
@@ -48,6 +55,9 @@ KOLOM_AMBANG = (
     "pelayanan_prima",
 )
 TOTAL = Decimal(100)
+# What the score reads, by kode: nodes (sums) and soal (single values) of the instrument.
+ACUAN_NODE = ("pengungkit", "hasil", "pemenuhan", "reform", "bersih", "prima")
+ACUAN_SOAL = ("ipak", "capaian", "ipkp")
 BATAS_NILAI = ("atas", "bawah")
 PANJANG_URAIAN = Soal._meta.get_field("uraian").max_length
 
@@ -89,7 +99,16 @@ def periksa(data):
     kesalahan = []
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InstrumenTidakSah([f"format berkas harus {FORMAT!r}"])
-    for kunci in ("kode", "nama", "tahun", "regulasi", "nodes", "ambang", "area_pokja"):
+    for kunci in (
+        "kode",
+        "nama",
+        "tahun",
+        "regulasi",
+        "nodes",
+        "ambang",
+        "area_pokja",
+        "acuan_skor",
+    ):
         if kunci not in data:
             kesalahan.append(f"kunci {kunci!r} tidak ada")
     if kesalahan:
@@ -212,9 +231,31 @@ def periksa(data):
         for kolom in KOLOM_AMBANG:
             _angka(ambang.get(kolom), f"ambang {predikat}.{kolom}", kesalahan)
 
+    _periksa_acuan(data["acuan_skor"], nodes, soal_list, kesalahan)
+
     if kesalahan:
         raise InstrumenTidakSah(kesalahan)
     return nodes, soal_list
+
+
+def _periksa_acuan(acuan, nodes, soal_list, kesalahan):
+    if not isinstance(acuan, dict):
+        kesalahan.append("acuan_skor harus berupa objek")
+        return
+    asing = set(acuan) - {*ACUAN_NODE, *ACUAN_SOAL, "skala_indeks"}
+    if asing:
+        kesalahan.append(f"acuan_skor: kunci tidak dikenal {sorted(asing)}")
+    node_kode = {n["kode"] for n, _i, _b in nodes}
+    soal_jenis = {s.get("kode"): s.get("jenis") for s, _n in soal_list}
+    for kunci in ACUAN_NODE:
+        if acuan.get(kunci) not in node_kode:
+            kesalahan.append(f"acuan_skor.{kunci}: node {acuan.get(kunci)!r} tidak ada")
+    for kunci in ACUAN_SOAL:
+        if acuan.get(kunci) not in soal_jenis:
+            kesalahan.append(f"acuan_skor.{kunci}: soal {acuan.get(kunci)!r} tidak ada")
+    skala = _angka(acuan.get("skala_indeks"), "acuan_skor.skala_indeks", kesalahan)
+    if skala is not None and skala <= 0:
+        kesalahan.append("acuan_skor.skala_indeks harus lebih dari 0")
 
 
 KOLOM_URAIAN = ("syarat", "uraian", "uraian_rumus", "catatan_batas")
@@ -285,6 +326,13 @@ def sidik(data):
     return hashlib.sha256(kanonik.encode()).hexdigest()
 
 
+def _hanya_menambah_acuan(instrumen, data):
+    if instrumen.acuan_skor:
+        return False
+    tanpa = {k: v for k, v in data.items() if k != "acuan_skor"}
+    return sidik(tanpa) == instrumen.sidik
+
+
 def baca_berkas(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -301,6 +349,22 @@ def muat_instrumen(*, data):
     instrumen = Instrumen.objects.select_for_update().filter(kode=data["kode"]).first()
     if instrumen is not None and instrumen.sidik == tanda:
         return HasilMuat(instrumen, False, len(nodes), len(soal_list))
+    if instrumen is not None and _hanya_menambah_acuan(instrumen, data):
+        # Files written before ``acuan_skor`` existed: the same content plus the new key.
+        instrumen.acuan_skor, instrumen.sidik = data["acuan_skor"], tanda
+        instrumen.save(update_fields=["acuan_skor", "sidik", "dimuat_pada"])
+        return HasilMuat(instrumen, True, len(nodes), len(soal_list))
+    if instrumen is not None:
+        dipakai = instrumen.lembar_kerja.count()
+        if dipakai:
+            raise InstrumenTidakSah(
+                [
+                    f"instrumen {instrumen.kode} sudah dipakai oleh {dipakai} lembar kerja, "
+                    "jadi isinya tidak boleh diubah (jawaban, pengajuan dan nilai menunjuk "
+                    "soalnya). Beri berkas ini kode versi baru, mis. "
+                    f"{instrumen.kode}-REV1, lalu muat lagi."
+                ]
+            )
 
     atribut = {
         "nama": data["nama"],
@@ -308,6 +372,7 @@ def muat_instrumen(*, data):
         "regulasi": data["regulasi"],
         "sumber": data.get("sumber", ""),
         "bobot_area": {str(a["nomor"]): str(a["bobot"]) for a in data["area_pokja"]},
+        "acuan_skor": data["acuan_skor"],
         "sidik": tanda,
     }
     if instrumen is None:

@@ -25,6 +25,8 @@ class Instrumen(models.Model):
     sumber = models.TextField(_("sumber"), blank=True)
     # Weight of each pengungkit area (the Pokja's area) as data: {"1": "8", "2": "7", ...}.
     bobot_area = models.JSONField(_("bobot area"), default=dict)
+    # What the score reads, by kode: {"pengungkit": "A", ..., "ipak": "B.I.1", "skala_indeks": "4"}
+    acuan_skor = models.JSONField(_("acuan penilaian"), default=dict)
     sidik = models.CharField(
         _("sidik isi"), max_length=64, help_text=_("SHA-256 isi berkas yang dimuat.")
     )

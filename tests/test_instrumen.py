@@ -126,7 +126,9 @@ def test_loading_twice_changes_nothing(instrumen, data, django_assert_max_num_qu
     assert sesudah == sebelum
 
 
-def test_a_changed_file_updates_rows_in_place(instrumen, data):
+def test_a_changed_file_updates_rows_in_place_while_no_worksheet_uses_the_version(
+    instrumen, data
+):
     soal = Soal.objects.get(instrumen=instrumen, nomor_bank=1)
     ubah = copy.deepcopy(data)
     sub_area = ubah["nodes"][0]["children"][0]["children"][0]["children"][0]
@@ -136,6 +138,96 @@ def test_a_changed_file_updates_rows_in_place(instrumen, data):
     assert soal_baru.pk == soal.pk
     assert soal_baru.teks == "Unit kerja telah membentuk tim ZI (revisi)"
     assert Soal.objects.filter(instrumen=instrumen).count() == 135
+
+
+def _satu_soal_dihapus(data):
+    ubah = copy.deepcopy(data)
+    sub_area = ubah["nodes"][0]["children"][0]["children"][0]["children"][0]
+    sub_area["soal"][0]["teks"] = "Teks yang diubah"
+    del sub_area["soal"][1]
+    return ubah
+
+
+def test_a_version_in_use_is_immutable_a_changed_file_is_refused_and_writes_nothing(
+    dunia, data
+):
+    instrumen = dunia.lembar.instrumen
+    sebelum = (
+        list(Soal.objects.order_by("pk").values()),
+        list(Node.objects.order_by("pk").values()),
+        Instrumen.objects.get(pk=instrumen.pk).sidik,
+    )
+    with pytest.raises(InstrumenTidakSah) as exc:
+        muat_instrumen(data=_satu_soal_dihapus(data))
+    assert "sudah dipakai oleh 2 lembar kerja" in str(exc.value)
+    assert "LKE-ZI-2026-REV1" in str(exc.value)
+    sesudah = (
+        list(Soal.objects.order_by("pk").values()),
+        list(Node.objects.order_by("pk").values()),
+        Instrumen.objects.get(pk=instrumen.pk).sidik,
+    )
+    assert sesudah == sebelum
+
+
+def test_a_changed_file_with_a_new_kode_loads_a_new_version_beside_the_old_one(dunia, data):
+    lama = dunia.lembar.instrumen
+    ubah = _satu_soal_dihapus(data)
+    ubah["kode"] = "LKE-ZI-2026-REV1"
+    baru = muat_instrumen(data=ubah).instrumen
+    assert baru.pk != lama.pk
+    assert Soal.objects.filter(instrumen=baru).count() == 134
+    assert Soal.objects.filter(instrumen=lama).count() == 135
+    assert Soal.objects.get(instrumen=lama, nomor_bank=1).teks != "Teks yang diubah"
+
+
+def test_the_command_refuses_a_changed_file_for_a_version_in_use(dunia, data, tmp_path):
+    berkas = tmp_path / "lke.json"
+    berkas.write_text(json.dumps(_satu_soal_dihapus(data)), encoding="utf-8")
+    with pytest.raises(CommandError, match="sudah dipakai"):
+        call_command("muat_instrumen", str(berkas))
+
+
+def test_a_file_from_before_acuan_skor_upgrades_a_version_in_use_without_touching_soal(
+    dunia, data
+):
+    """Databases loaded before ``acuan_skor`` existed: the same content plus that key only
+    sets the key (and the new fingerprint); any other change is still refused."""
+    from eviden.instrumen import sidik
+
+    instrumen = dunia.lembar.instrumen
+    lama = {k: v for k, v in data.items() if k != "acuan_skor"}
+    Instrumen.objects.filter(pk=instrumen.pk).update(acuan_skor={}, sidik=sidik(lama))
+    soal = list(Soal.objects.order_by("pk").values())
+    assert muat_instrumen(data=data).berubah is True
+    instrumen.refresh_from_db()
+    assert instrumen.acuan_skor["ipak"] == "B.I.1"
+    assert instrumen.sidik == sidik(data)
+    assert list(Soal.objects.order_by("pk").values()) == soal
+
+
+def test_acuan_skor_must_name_existing_nodes_and_soal(data):
+    ubah = copy.deepcopy(data)
+    ubah["acuan_skor"]["ipak"] = "B.I.9"
+    ubah["acuan_skor"]["pengungkit"] = "Z"
+    ubah["acuan_skor"]["skala_indeks"] = "0"
+    with pytest.raises(InstrumenTidakSah) as exc:
+        muat_instrumen(data=ubah)
+    pesan = str(exc.value)
+    assert "acuan_skor.ipak: soal 'B.I.9' tidak ada" in pesan
+    assert "acuan_skor.pengungkit: node 'Z' tidak ada" in pesan
+    assert "skala_indeks harus lebih dari 0" in pesan
+
+
+def test_the_instrument_is_read_only_in_the_admin(admin_client, instrumen):
+    from django.urls import reverse
+
+    soal = Soal.objects.filter(instrumen=instrumen).first()
+    r = admin_client.post(
+        reverse("admin:eviden_soal_change", args=[soal.pk]), {"teks": "diubah"}
+    )
+    assert r.status_code == 403
+    assert admin_client.post(reverse("admin:eviden_soal_delete", args=[soal.pk])).status_code == 403
+    assert Soal.objects.get(pk=soal.pk).teks == soal.teks
 
 
 def _node(data, kode):
