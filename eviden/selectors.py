@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from pokja.akses import syarat_peninjau
+from pokja.akses import syarat_anggota, syarat_peninjau
 from pokja.models import Pokja
 
 from .kartu import BarisEviden, JawabanSoal, Masukan, NilaiMasukan, hitung_persen
@@ -298,9 +298,8 @@ def tugas_saya(user):
     hari_ini = timezone.localdate()
     menunggu = list(_butir_menunggu(user))
     milik = (
-        Butir.objects.filter(lembar__tim__anggota__user=user)
+        Butir.objects.filter(syarat_anggota(user, tim="lembar__tim"))
         .filter(Q(ditugaskan_ke=user) | Q(status=StatusButir.PERLU_PERBAIKAN, diajukan_oleh=user))
-        .distinct()
         .select_related("soal", "lembar__tim__satker", "direviu_oleh")
         .order_by("tenggat", "soal__kode")
     )

@@ -165,6 +165,14 @@ def syarat_peninjau(user, *, tim, area):
     )
 
 
+def syarat_anggota(user, *, tim):
+    """A ``Q`` for rows of another app whose team (lookup path ``tim``) has ``user`` as a
+    member, tested inside the same query (EXISTS)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return Q(Exists(Anggota.objects.filter(user=user, tim=OuterRef(tim))))
+
+
 def dapat_ditugaskan(tim, area):
     """Users who may be assigned soal of Pokja ``area`` (its pokja-bound members), or of the
     Hasil soal (``area`` None: ketua and sekretaris tim), by name. One query."""
