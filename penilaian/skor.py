@@ -481,3 +481,25 @@ def _aturan(hasil, ambang, putusan_sebelumnya):
             )
         )
     return tuple(daftar)
+
+
+def ringkas(hasil):
+    """The result as plain data (floats at full precision), the shape of ``manage.py skor
+    --json``. ``belum_dijawab`` holds bank soal ids: unanswered soal and empty Jumlah inputs
+    (a % soal has no bank id of its own; its inputs do)."""
+    belum = {s.nomor_bank for s in hasil.belum_dijawab if s.nomor_bank is not None}
+    belum |= {s.nomor_bank for s in hasil.isian_kosong if s.nomor_bank is not None}
+    return {
+        "total": float(hasil.total),
+        "pengungkit": float(hasil.pengungkit),
+        "hasil": float(hasil.hasil),
+        "pemenuhan": float(hasil.pemenuhan),
+        "reform": float(hasil.reform),
+        "bersih": float(hasil.bersih),
+        "prima": float(hasil.prima),
+        "area": {str(n): float(a.nilai) for n, a in hasil.area.items()},
+        "predikat": {
+            p: {"memenuhi": v.memenuhi, "gagal": list(v.gagal)} for p, v in hasil.putusan.items()
+        },
+        "belum_dijawab": sorted(belum),
+    }

@@ -26,3 +26,11 @@ def waktu(nilai):
     if timezone.is_aware(nilai):
         nilai = timezone.localtime(nilai)
     return dateformat.format(nilai, "j M Y H.i") + " WIB"
+
+
+def angka(nilai, desimal=2):
+    """A number the Indonesian way, to ``desimal`` places: 1234.5 → "1.234,50"; "" for None."""
+    if nilai is None or nilai == "":
+        return ""
+    teks = f"{float(nilai):,.{desimal}f}"
+    return teks.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

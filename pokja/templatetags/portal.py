@@ -17,3 +17,9 @@ def tanggal(nilai):
 def waktu(nilai):
     """``{{ dt|waktu }}`` → "24 Nov 2026 14.05 WIB"."""
     return fmt.waktu(nilai)
+
+
+@register.filter
+def angka(nilai, desimal=2):
+    """A score the Indonesian way: 74.5 → "74,50" (decimal comma, 2 places)."""
+    return fmt.angka(nilai, int(desimal))
