@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from eviden.models import LembarKerja, Soal
+from eviden.models import Jawaban, LembarKerja, Soal
 from pokja.models import Anggota, Pokja, Satker, TimZI
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ AKUN = (
 def _hitung():
     return {
         m.__name__: m.objects.count()
-        for m in (get_user_model(), Satker, TimZI, Pokja, Anggota, LembarKerja, Soal)
+        for m in (get_user_model(), Satker, TimZI, Pokja, Anggota, LembarKerja, Soal, Jawaban)
     }
 
 
@@ -48,9 +48,16 @@ def test_demo_creates_semarang_and_its_accounts_and_is_idempotent(client):
     luar = Anggota.objects.get(user__username="luar")
     assert luar.tim != tim and luar.tim.satker.induk == semarang.induk
 
+    # The demo worksheet holds the team's answers so far (the PortalRB file under
+    # eviden/demo), and a second run neither duplicates nor overwrites them.
+    lembar = tim.lembar_kerja
+    assert lembar.jawaban.filter(soal__nomor_bank__isnull=False).count() == 127
+    assert lembar.jawaban.get(soal__nomor_bank=1).pilihan == "Ya"
+    lembar.jawaban.filter(soal__nomor_bank=1).update(pilihan="Tidak")
     sebelum = _hitung()
     call_command("demo", stdout=StringIO())
     assert _hitung() == sebelum
+    assert lembar.jawaban.get(soal__nomor_bank=1).pilihan == "Tidak"
 
     # `luar` sees none of Kota Semarang's data.
     client.force_login(User.objects.get(username="luar"))

@@ -4,11 +4,15 @@ Safe to run again: everything is looked up by a natural key (username, satker co
 satker + year) and completed, never duplicated.
 """
 
+import json
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from eviden.impor import impor
 from eviden.instrumen import baca_berkas, muat_instrumen
 from eviden.services import siapkan_tim
 from pokja.models import Peran, Predikat, Satker
@@ -16,6 +20,7 @@ from pokja.services import tetapkan_anggota
 
 PASSWORD = "demo-zi-2026"  # noqa: S105 - published demo password, printed at the end
 TAHUN = 2026
+JAWABAN_DEMO = Path(__file__).resolve().parents[2] / "demo" / "jawaban-kota-semarang-2026.json"
 
 # username, full name, role, Pokja area (for pokja roles)
 AKUN_SEMARANG = [
@@ -82,6 +87,15 @@ class Command(BaseCommand):
         pokja = tim_luar.pokja.get(area=area)
         tetapkan_anggota(tim=tim_luar, user=user, peran=peran, pokja=pokja)
         baris.append((username, peran.label, str(pokja), demak.nama))
+
+        # The team's self-assessment so far, as PortalRB would hand it over: a worksheet that
+        # scores above 75 yet misses WBK on Pelayanan Publik. Only into an empty worksheet,
+        # so running the demo again never overwrites what someone changed.
+        lembar = tim.lembar_kerja
+        if not lembar.jawaban.exists():
+            ketua = get_user_model().objects.get(username="ketua")
+            with open(JAWABAN_DEMO, encoding="utf-8") as f:
+                impor(lembar=lembar, baris=json.load(f), user=ketua)
 
         self.stdout.write(self.style.SUCCESS(f"Data demo siap: {tim} ({tim.target_predikat})."))
         self.stdout.write(f"Semua akun memakai kata sandi: {PASSWORD}")
