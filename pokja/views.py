@@ -17,7 +17,9 @@ class MasukView(auth_views.LoginView):
 
 @login_required
 def beranda(request):
-    return render(request, "pokja/beranda.html", {"daftar_tim": tim_beranda(request.user)})
+    # The home page links into every app (workspaces, dashboards), so its template sits at
+    # the top level with base.html, outside the pokja layer (tests/test_arah_impor.py).
+    return render(request, "beranda.html", {"daftar_tim": tim_beranda(request.user)})
 
 
 @login_required

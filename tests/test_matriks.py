@@ -1,18 +1,25 @@
-"""Permission matrix: every URL of the evidence work × every role of DESIGN.md §3 × outsider.
+"""Permission matrix: every URL of the project × every role of DESIGN.md §3 × outsider × anonymous.
 
-Expected outcome comes from the single permission module (``pokja.akses``): outsiders get
-404 everywhere (including guessed ids), insiders without the right 403, everyone else any
-other answer (success or a validation message).
+``MATRIKS`` is the one table: each URL name of the project maps to what it requires — an
+action of ``pokja.akses.Tindakan``, ``PUBLIK`` (anyone, anonymous included) or ``MASUK`` (any
+logged-in user; the page shows only the user's own data) — and to the request(s) that exercise
+it. ``test_every_url_has_a_matrix_entry`` walks the URL resolver and fails on any URL with no
+entry (and any entry whose URL is gone), so a new page cannot ship without a decision here.
+
+Expected outcome comes from the single permission module (``pokja.akses``): outsiders get 404
+everywhere (including guessed ids), insiders without the right 403, everyone else any other
+answer (success or a validation message); anonymous visitors are sent to the login page.
 """
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from eviden import services
 from eviden.models import Dokumen, Eviden, Soal, VersiDokumen
-from pokja.akses import Tindakan, akses_untuk
+from pokja.akses import HASIL, Tindakan, akses_untuk
 
 from . import contoh_berkas as cb
 from .conftest import PERSONA
@@ -20,16 +27,34 @@ from .conftest import PERSONA
 pytestmark = pytest.mark.django_db
 
 T = Tindakan
+PUBLIK = "publik"  # anyone, anonymous visitors included
+MASUK = "masuk"  # any logged-in user; the page shows only the user's own data
+
+# Named URLs that are Django's own, with their own rules, and stay out of the matrix.
+DI_LUAR_MATRIKS = {
+    "admin": "namespace: the Django admin site (is_staff / model permissions)",
+    "set_language": "Django's language switch (django.conf.urls.i18n), public by design",
+}
 
 
-def _siapkan(dunia, area):
-    """A soal of Pokja ``area`` with one uploaded PDF, as its own member would leave it."""
-    lembar = dunia.tim.lembar_kerja
-    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=area, jenis="abc").first()
-    anggota = dunia.user["anggota1" if area == 1 else "anggota2"]
-    services.tambah_tautan(lembar=lembar, soal=s, user=anggota, tautan="https://contoh.go.id/a")
-    eviden = Eviden.objects.get(soal=s)
-    return s, eviden
+@dataclass
+class Kasus:
+    """What a request needs: the team (``dunia``) and a soal with its evidence and version."""
+
+    dunia: object
+    soal: object
+    eviden: object = None
+    versi_id: int = 1
+
+    @property
+    def pokja(self):
+        """The Pokja of the soal's own area (whose rights apply)."""
+        return self.dunia.pokja(self.soal.area_pokja)
+
+    @property
+    def a(self):
+        """URL args of a soal action: ``lke/<lembar>/soal/<soal>/``."""
+        return [self.dunia.lembar.pk, self.soal.pk]
 
 
 def _raw(client, url, isi):
@@ -42,59 +67,141 @@ def _raw(client, url, isi):
     )
 
 
-def _permintaan(dunia, area, s, eviden, versi_id):
-    p = dunia.pokja(area).pk
-    a = [dunia.lembar.pk, s.pk]
-    d = eviden.dokumen_id
-    return [
-        ("workspace", T.LIHAT, lambda c: c.get(reverse("pokja-soal", args=[p]))),
-        ("card", T.LIHAT, lambda c: c.get(reverse("soal-kartu", args=a))),
-        (
-            "answer",
-            T.UBAH_JAWABAN,
-            lambda c: c.post(
-                reverse("soal-jawaban", args=a), {f"s{s.pk}-versi": 0, f"s{s.pk}-pilihan": "A"}
-            ),
+def _get(nama, *args):
+    """A request builder: a plain GET of ``nama`` with fixed ``args``."""
+    return lambda c, k: c.get(reverse(nama, args=args))
+
+
+# URL name → (what it requires, request builders (client, Kasus) → response). The requests run
+# in table order: submit → withdraw → reopen → review follow the soal through its states.
+MATRIKS = {
+    # pokja/urls.py
+    "masuk": (PUBLIK, _get("masuk")),
+    "keluar": (PUBLIK, lambda c, k: c.post(reverse("keluar"))),
+    "password_reset": (PUBLIK, _get("password_reset")),
+    "password_reset_done": (PUBLIK, _get("password_reset_done")),
+    "password_reset_confirm": (PUBLIK, _get("password_reset_confirm", "MQ", "bukan-token")),
+    "password_reset_complete": (PUBLIK, _get("password_reset_complete")),
+    "password_change": (MASUK, _get("password_change")),
+    "password_change_done": (MASUK, _get("password_change_done")),
+    "beranda": (MASUK, _get("beranda")),
+    "notifikasi": (MASUK, _get("notifikasi")),
+    "notifikasi-dibaca": (MASUK, lambda c, k: c.post(reverse("notifikasi-dibaca"))),
+    # eviden/urls.py
+    "tugas-saya": (MASUK, _get("tugas-saya")),
+    "antrean-reviu": (MASUK, _get("antrean-reviu")),
+    "tim-hasil": (T.LIHAT, lambda c, k: c.get(reverse("tim-hasil", args=[k.dunia.tim.pk]))),
+    "pokja-soal": (T.LIHAT, lambda c, k: c.get(reverse("pokja-soal", args=[k.pokja.pk]))),
+    "soal-kartu": (T.LIHAT, lambda c, k: c.get(reverse("soal-kartu", args=k.a))),
+    "soal-jawaban": (
+        T.UBAH_JAWABAN,
+        lambda c, k: c.post(
+            reverse("soal-jawaban", args=k.a),
+            {f"s{k.soal.pk}-versi": 0, f"s{k.soal.pk}-pilihan": "A"},
         ),
-        ("live %", T.LIHAT, lambda c: c.post(reverse("soal-hitung", args=a), {})),
-        (
-            "upload",
-            T.UBAH_JAWABAN,
-            lambda c: _raw(c, reverse("soal-unggah", args=a), cb.pdf("baru")),
-        ),
-        (
-            "new version",
-            T.UBAH_JAWABAN,
-            lambda c: _raw(c, reverse("soal-versi", args=[*a, d]), cb.pdf("v2")),
-        ),
-        (
-            "link",
-            T.UBAH_JAWABAN,
-            lambda c: c.post(reverse("soal-tautan", args=a), {"tautan": "https://contoh.go.id/b"}),
-        ),
-        ("reuse list", T.UBAH_JAWABAN, lambda c: c.get(reverse("soal-lampirkan", args=a))),
-        (
-            "reuse",
-            T.UBAH_JAWABAN,
-            lambda c: c.post(reverse("soal-lampirkan", args=a), {"dokumen": d}),
-        ),
-        (
-            "archive",
-            T.UBAH_JAWABAN,
-            lambda c: c.post(reverse("soal-arsip", args=[*a, eviden.pk]), {"aksi": "arsip"}),
-        ),
-        ("submit", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-ajukan", args=a))),
-        ("withdraw", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-tarik", args=a))),
-        ("reopen", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-buka", args=a))),
-        (
-            "review",
-            T.REVIU,
-            lambda c: c.post(reverse("soal-reviu", args=a), {"keputusan": "setujui"}),
-        ),
-        ("assign", T.TUGASKAN, lambda c: c.post(reverse("soal-tugaskan", args=a), {})),
-        ("history", T.LIHAT, lambda c: c.get(reverse("soal-riwayat", args=a))),
-        ("download", T.LIHAT, lambda c: c.get(reverse("unduh", args=[versi_id]))),
-    ]
+    ),
+    "soal-hitung": (T.LIHAT, lambda c, k: c.post(reverse("soal-hitung", args=k.a), {})),
+    "soal-unggah": (
+        T.UBAH_JAWABAN,
+        lambda c, k: _raw(c, reverse("soal-unggah", args=k.a), cb.pdf("baru")),
+    ),
+    "soal-versi": (
+        T.UBAH_JAWABAN,
+        lambda c, k: _raw(c, reverse("soal-versi", args=[*k.a, k.eviden.dokumen_id]), cb.pdf("v2")),
+    ),
+    "soal-tautan": (
+        T.UBAH_JAWABAN,
+        lambda c, k: c.post(reverse("soal-tautan", args=k.a), {"tautan": "https://contoh.go.id/b"}),
+    ),
+    "soal-lampirkan": (
+        T.UBAH_JAWABAN,
+        lambda c, k: c.get(reverse("soal-lampirkan", args=k.a)),
+        lambda c, k: c.post(reverse("soal-lampirkan", args=k.a), {"dokumen": k.eviden.dokumen_id}),
+    ),
+    "soal-arsip": (
+        T.UBAH_JAWABAN,
+        lambda c, k: c.post(reverse("soal-arsip", args=[*k.a, k.eviden.pk]), {"aksi": "arsip"}),
+    ),
+    "soal-ajukan": (T.UBAH_JAWABAN, lambda c, k: c.post(reverse("soal-ajukan", args=k.a))),
+    "soal-tarik": (T.UBAH_JAWABAN, lambda c, k: c.post(reverse("soal-tarik", args=k.a))),
+    "soal-buka": (T.UBAH_JAWABAN, lambda c, k: c.post(reverse("soal-buka", args=k.a))),
+    "soal-reviu": (
+        T.REVIU,
+        lambda c, k: c.post(reverse("soal-reviu", args=k.a), {"keputusan": "setujui"}),
+    ),
+    "soal-tugaskan": (T.TUGASKAN, lambda c, k: c.post(reverse("soal-tugaskan", args=k.a), {})),
+    "soal-riwayat": (T.LIHAT, lambda c, k: c.get(reverse("soal-riwayat", args=k.a))),
+    "unduh": (T.LIHAT, lambda c, k: c.get(reverse("unduh", args=[k.versi_id]))),
+}
+
+
+def permintaan(*syarat, nama=None):
+    """``(label, requirement, builder)`` of the table rows whose requirement is in ``syarat``
+    (any Tindakan when ``syarat`` is empty), in table order, restricted to ``nama`` if given."""
+    for n, (s, *pembuat) in MATRIKS.items():
+        cocok = s in syarat if syarat else s not in (PUBLIK, MASUK)
+        if cocok and (nama is None or n in nama):
+            for i, minta in enumerate(pembuat):
+                yield (f"{n}#{i + 1}" if len(pembuat) > 1 else n), s, minta
+
+
+def nama_url_proyek():
+    """Every named URL of the project (``namespace:name``) outside ``DI_LUAR_MATRIKS``, and the
+    routes of URL patterns without a name (which no table could cover)."""
+    nama, tanpa_nama = set(), []
+
+    def jalan(pola_pola, ns, awalan):
+        for p in pola_pola:
+            if isinstance(p, URLResolver):
+                if p.namespace not in DI_LUAR_MATRIKS:
+                    ns_baru = f"{ns}{p.namespace}:" if p.namespace else ns
+                    jalan(p.url_patterns, ns_baru, awalan + str(p.pattern))
+            elif p.name is None:
+                tanpa_nama.append(awalan + str(p.pattern))
+            elif ns + p.name not in DI_LUAR_MATRIKS:
+                nama.add(ns + p.name)
+
+    jalan(get_resolver().url_patterns, "", "/")
+    return nama, tanpa_nama
+
+
+def _siapkan(dunia, area):
+    """A soal of Pokja ``area`` with one linked evidence, as its own member would leave it."""
+    lembar = dunia.tim.lembar_kerja
+    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=area, jenis="abc").first()
+    anggota = dunia.user["anggota1" if area == 1 else "anggota2"]
+    services.tambah_tautan(lembar=lembar, soal=s, user=anggota, tautan="https://contoh.go.id/a")
+    eviden = Eviden.objects.get(soal=s)
+    return s, eviden
+
+
+def _harap(persona, akses, tindakan, pokja):
+    """404 for outsiders, 403 without the right, ``None`` (anything but 403/404) otherwise."""
+    if persona == "luar":
+        return 404
+    if not akses.boleh(tindakan, pokja):
+        return 403
+    return None
+
+
+def _meleset(status, harap):
+    return status != harap if harap is not None else status in (403, 404)
+
+
+def _ke_masuk(r):
+    """The ``login_required`` redirect: to the login page, with ``?next=``."""
+    return r.status_code == 302 and r.url.startswith(reverse("masuk") + "?next=")
+
+
+def test_every_url_has_a_matrix_entry():
+    nama, tanpa_nama = nama_url_proyek()
+    tanpa_entri = sorted(nama - MATRIKS.keys())
+    usang = sorted(MATRIKS.keys() - nama)
+    assert (tanpa_entri, usang, tanpa_nama) == ([], [], []), (
+        f"URL names without a MATRIKS entry: {tanpa_entri}; "
+        f"MATRIKS entries for URL names that no longer exist: {usang}; "
+        f"URL patterns without a name: {tanpa_nama}"
+    )
 
 
 @pytest.mark.parametrize("area", [1, 2])
@@ -106,27 +213,78 @@ def test_matrix(client, dunia, persona, area):
         _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf()).status_code
         == 200
     )
-    versi_id = VersiDokumen.objects.exclude(kunci="").get().pk
+    kasus = Kasus(dunia, s, eviden, VersiDokumen.objects.exclude(kunci="").get().pk)
     user = dunia.user[persona]
     akses = akses_untuk(user, dunia.tim)
-    pokja = dunia.pokja(area)
     client.force_login(user)
     hasil = {}
-    for nama, tindakan, minta in _permintaan(dunia, area, s, eviden, versi_id):
-        status = minta(client).status_code
-        if persona == "luar":
-            harap = 404
-        elif not akses.boleh(tindakan, pokja):
-            harap = 403
-        else:
-            harap = None
-        hasil[nama] = (status, harap)
-    salah = {
-        n: v
-        for n, v in hasil.items()
-        if (v[1] is not None and v[0] != v[1]) or (v[1] is None and v[0] in (403, 404))
-    }
+    for label, tindakan, minta in permintaan():
+        harap = _harap(persona, akses, tindakan, kasus.pokja)
+        hasil[label] = (minta(client, kasus).status_code, harap)
+    salah = {n: v for n, v in hasil.items() if _meleset(*v)}
     assert salah == {}, salah
+
+
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_matrix_of_the_komponen_hasil_soal(client, dunia, persona):
+    """Hasil soal: every member reads them; only ketua and sekretaris tim answer, submit,
+    review and assign them; outsiders get 404."""
+    lembar = dunia.lembar
+    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=True, jenis="abcde")
+    kasus = Kasus(dunia, s.get())
+    nama = {
+        "tim-hasil",
+        "soal-kartu",
+        "soal-jawaban",
+        "soal-unggah",
+        "soal-ajukan",
+        "soal-reviu",
+        "soal-tugaskan",
+    }
+    user = dunia.user[persona]
+    akses = akses_untuk(user, dunia.tim)
+    client.force_login(user)
+    salah = {}
+    for label, tindakan, minta in permintaan(nama=nama):
+        status, harap = minta(client, kasus).status_code, _harap(persona, akses, tindakan, HASIL)
+        if _meleset(status, harap):
+            salah[label] = (status, harap)
+    assert salah == {}
+    boleh_ubah = akses.boleh(T.UBAH_JAWABAN, HASIL)
+    assert boleh_ubah == (persona in ("ketua", "sekretaris"))
+
+
+def test_anonymous_users_are_sent_to_login(client, dunia):
+    s, eviden = _siapkan(dunia, 1)
+    kasus = Kasus(dunia, s, eviden)
+    for label, _s, minta in [*permintaan(), *permintaan(MASUK)]:
+        assert _ke_masuk(minta(client, kasus)), label
+
+
+def test_public_urls_open_to_anonymous_visitors(client, dunia):
+    s, eviden = _siapkan(dunia, 1)
+    kasus = Kasus(dunia, s, eviden)
+    for label, _s, minta in permintaan(PUBLIK):
+        r = minta(client, kasus)
+        if r.request["REQUEST_METHOD"] == "GET":
+            assert r.status_code == 200, (label, r.status_code)
+        else:
+            assert r.status_code < 400 and not _ke_masuk(r), (label, r.status_code)
+
+
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_pages_for_any_logged_in_user_open_for_every_persona(client, dunia, persona):
+    """Notifications, my tasks, the review queue, home…: open to every member and to the
+    outsider (each sees only their own); a page answers 200, an action does not refuse."""
+    s, eviden = _siapkan(dunia, 1)
+    kasus = Kasus(dunia, s, eviden)
+    client.force_login(dunia.user[persona])
+    for label, _s, minta in permintaan(MASUK):
+        r = minta(client, kasus)
+        if r.request["REQUEST_METHOD"] == "GET":
+            assert r.status_code == 200, (label, r.status_code)
+        else:
+            assert r.status_code < 400 and not _ke_masuk(r), (label, r.status_code)
 
 
 def test_members_cannot_write_to_another_pokja(client, dunia):
@@ -183,64 +341,3 @@ def test_outsiders_get_404_for_guessed_ids_through_their_own_team(client, dunia)
     assert client.get(reverse("unduh", args=[versi.pk])).status_code == 404
     assert Eviden.objects.filter(lembar=dunia.tim_luar.lembar_kerja).count() == 0
     assert Dokumen.objects.filter(lembar=dunia.tim_luar.lembar_kerja).count() == 0
-
-
-def test_anonymous_users_are_sent_to_login(client, dunia):
-    s, eviden = _siapkan(dunia, 1)
-    for nama, _t, minta in _permintaan(dunia, 1, s, eviden, 1):
-        r = minta(client)
-        assert r.status_code == 302 and r.url.startswith(reverse("masuk")), nama
-    urls = (reverse("tugas-saya"), reverse("notifikasi"), reverse("antrean-reviu"))
-    for url in (*urls, reverse("tim-hasil", args=[dunia.tim.pk])):
-        assert client.get(url).status_code == 302
-
-
-@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
-def test_matrix_of_the_komponen_hasil_soal(client, dunia, persona):
-    """Hasil soal: every member reads them; only ketua and sekretaris tim answer, submit,
-    review and assign them; outsiders get 404."""
-    from pokja.akses import HASIL
-
-    lembar = dunia.lembar
-    s = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=True, jenis="abcde")
-    s = s.get()
-    a = [lembar.pk, s.pk]
-    permintaan = [
-        ("page", T.LIHAT, lambda c: c.get(reverse("tim-hasil", args=[dunia.tim.pk]))),
-        ("card", T.LIHAT, lambda c: c.get(reverse("soal-kartu", args=a))),
-        (
-            "answer",
-            T.UBAH_JAWABAN,
-            lambda c: c.post(
-                reverse("soal-jawaban", args=a), {f"s{s.pk}-versi": 0, f"s{s.pk}-pilihan": "A"}
-            ),
-        ),
-        ("upload", T.UBAH_JAWABAN, lambda c: _raw(c, reverse("soal-unggah", args=a), cb.pdf())),
-        ("submit", T.UBAH_JAWABAN, lambda c: c.post(reverse("soal-ajukan", args=a))),
-        ("review", T.REVIU, lambda c: c.post(reverse("soal-reviu", args=a), {})),
-        ("assign", T.TUGASKAN, lambda c: c.post(reverse("soal-tugaskan", args=a), {})),
-    ]
-    user = dunia.user[persona]
-    akses = akses_untuk(user, dunia.tim)
-    client.force_login(user)
-    salah = {}
-    for nama, tindakan, minta in permintaan:
-        status = minta(client).status_code
-        if persona == "luar":
-            harap = 404
-        elif not akses.boleh(tindakan, HASIL):
-            harap = 403
-        else:
-            harap = None
-        if (harap is not None and status != harap) or (harap is None and status in (403, 404)):
-            salah[nama] = (status, harap)
-    assert salah == {}
-    boleh_ubah = akses.boleh(T.UBAH_JAWABAN, HASIL)
-    assert boleh_ubah == (persona in ("ketua", "sekretaris"))
-
-
-@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
-def test_queue_and_my_tasks_open_for_every_member_and_show_only_their_own(client, dunia, persona):
-    client.force_login(dunia.user[persona])
-    assert client.get(reverse("antrean-reviu")).status_code == 200
-    assert client.get(reverse("tugas-saya")).status_code == 200
