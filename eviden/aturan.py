@@ -45,6 +45,15 @@ def nilai_soal(soal, jawaban, hasil_persen=None):
     return None
 
 
+def jawaban_puncak(soal, nilai):
+    """Is ``nilai`` (the soal's value) its top answer: the best option, or a full 100 %?"""
+    if nilai is None:
+        return False
+    if soal.jenis in JENIS_PILIHAN:
+        return nilai == max(Decimal(str(o["nilai"])) for o in soal.opsi)
+    return soal.jenis == JenisJawaban.PERSEN and nilai >= 1
+
+
 def kendala_ajukan(*, status, sudah_dijawab, kosong, jumlah_eviden):
     """Why the soal cannot be submitted for review now: a list of Indonesian sentences
     (empty: it can). The one rule, asked by the card (to disable the button with the

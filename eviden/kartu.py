@@ -10,7 +10,7 @@ not, is it locked. Query counts are fixed, whatever the amount of data.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
@@ -23,7 +23,16 @@ from pokja.models import Pokja
 from zi_portal.format import tanggal
 
 from . import rumus
-from .aturan import angka_jawaban, isian_kosong, kendala_ajukan, nilai_soal, terjawab
+from .aturan import (
+    angka_jawaban,
+    isian_kosong,
+    jawaban_puncak,
+    kendala_ajukan,
+    nilai_soal,
+    terjawab,
+)
+from .kualitas import Dok
+from .kualitas import periksa as periksa_kualitas
 from .models import (
     Butir,
     Eviden,
@@ -217,6 +226,7 @@ class BarisSoal:
     masukan: list = field(default_factory=list)  # [Masukan]
     hasil_persen: object = None
     url: str = ""
+    dokumen: list = field(default_factory=list)  # [kualitas.Dok]
 
     @property
     def status(self):
@@ -289,9 +299,19 @@ class BarisSoal:
             tanda.append(("terlambat", _("lewat tenggat")))
         if not self.terjawab:
             tanda.append(("belum-dijawab", _("belum dijawab")))
-        if not self.jumlah_eviden:
+        if not self.jumlah_eviden and not self.terjawab:
             tanda.append(("tanpa-eviden", _("belum ada eviden")))
-        return tanda
+        return tanda + self.kualitas.tanda
+
+    @cached_property
+    def kualitas(self):
+        return periksa_kualitas(
+            panduan=self.soal.panduan_eviden,
+            terjawab=self.terjawab,
+            puncak=jawaban_puncak(self.soal, self.nilai),
+            catatan=self.jawaban.penjelasan if self.jawaban else "",
+            dokumen=self.dokumen,
+        )
 
     def cocok_teks(self, q):
         q = q.casefold()
@@ -321,6 +341,21 @@ def _jawaban_butir(lembar, soal_ids, *related):
     return jawaban, butir
 
 
+def dokumen_aktif(lembar, soal_ids=None):
+    """``{soal id: [kualitas.Dok]}``: the active attachments of the worksheet's soal with
+    their titles and latest file names. One query."""
+    terbaru = VersiDokumen.objects.filter(dokumen=OuterRef("dokumen")).order_by("-nomor")
+    rows = Eviden.objects.filter(lembar=lembar, diarsipkan=False)
+    if soal_ids is not None:
+        rows = rows.filter(soal_id__in=soal_ids)
+    hasil = {}
+    for soal_id, judul, nama in rows.annotate(
+        nama=Subquery(terbaru.values("nama_asli")[:1])
+    ).values_list("soal_id", "dokumen__judul", "nama"):
+        hasil.setdefault(soal_id, []).append(Dok(judul=judul, nama_berkas=nama or ""))
+    return hasil
+
+
 def baris_tabel(lembar, kelompok):
     """Rows of the workspace table for ``kelompok`` (from ``daftar_soal``): three queries
     (answers, work items, evidence counts), no versions and no forms."""
@@ -328,12 +363,7 @@ def baris_tabel(lembar, kelompok):
     daftar = [(k, x) for k in kelompok for x in k.soal]
     ids = [x.soal.pk for _k, x in daftar] + [m.soal.pk for _k, x in daftar for m in x.masukan]
     jawaban, butir = _jawaban_butir(lembar, ids)
-    jumlah = dict(
-        Eviden.objects.filter(lembar=lembar, soal_id__in=ids, diarsipkan=False)
-        .values_list("soal_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    dokumen = dokumen_aktif(lembar, ids)
     hasil = []
     for urutan, (k, x) in enumerate(daftar):
         s = x.soal
@@ -343,7 +373,8 @@ def baris_tabel(lembar, kelompok):
             urutan=urutan,
             jawaban=jawaban.get(s.pk),
             butir=butir.get(s.pk) or Butir(lembar=lembar, soal=s),
-            jumlah_eviden=jumlah.get(s.pk, 0),
+            jumlah_eviden=len(dokumen.get(s.pk, ())),
+            dokumen=dokumen.get(s.pk, []),
             kosong=isian_kosong(x.masukan, jawaban),
             masukan=x.masukan,
             url=f"{awal}{s.pk}/",

@@ -154,6 +154,7 @@ def susun_tabel(semua, saringan, user):
         ringkasan[st.value] = sum(1 for b in semua if b.butir.status == st)
     ringkasan["tanpa_eviden"] = sum(1 for b in semua if not b.jumlah_eviden)
     ringkasan["belum_dijawab"] = sum(1 for b in semua if not b.terjawab)
+    ringkasan["kualitas"] = sum(1 for b in semua if b.kualitas.jumlah)
     tampil = [b for b in semua if saringan.cocok(b, user)]
     if not saringan.dikelompokkan:
         tampil.sort(key=saringan.kunci, reverse=saringan.urut.startswith("-"))

@@ -24,6 +24,8 @@ from .models import PERAN_POKJA, Anggota, Peran, Pokja, TimZI
 
 PERAN_PIMPINAN_TIM = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM}
 PERAN_EKSPOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU}
+# Who sees the chair's readiness dashboard (the whole team's score, verdict, people's backlog).
+PERAN_DASBOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU, Peran.KEPALA_KANTOR}
 
 # The Komponen Hasil soal (IPAK, capaian kinerja, IPKP) belong to no Pokja: the chair and the
 # team secretary answer, review and assign them. Pass ``HASIL`` where a Pokja is expected.
@@ -39,6 +41,7 @@ class Tindakan:
     TUGASKAN = "tugaskan"  # assign soal to members with due dates
     KELOLA_TIM = "kelola_tim"  # members, stages, deadlines, snapshot submission
     EKSPOR = "ekspor"  # readiness reports and exports
+    DASBOR_TIM = "dasbor_tim"  # the chair's readiness dashboard (read-only)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Akses:
             return pimpinan
         if tindakan == Tindakan.EKSPOR:
             return bool(self.peran_tim & PERAN_EKSPOR)
+        if tindakan == Tindakan.DASBOR_TIM:
+            return bool(self.peran_tim & PERAN_DASBOR) or self.superuser
         return False
 
 

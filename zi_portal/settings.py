@@ -10,6 +10,7 @@ variables this module reads.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
     "bersihkan-unggahan-sementara": {
         "task": "eviden.tasks.bersihkan_sementara",
         "schedule": 3600.0,
+    },
+    # Each team's score once a day (00.30 WIB), for the dashboard's "score over time".
+    "skor-harian": {
+        "task": "penilaian.tasks.catat_skor_harian",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 
