@@ -126,9 +126,7 @@ def test_loading_twice_changes_nothing(instrumen, data, django_assert_max_num_qu
     assert sesudah == sebelum
 
 
-def test_a_changed_file_updates_rows_in_place_while_no_worksheet_uses_the_version(
-    instrumen, data
-):
+def test_a_changed_file_updates_rows_in_place_while_no_worksheet_uses_the_version(instrumen, data):
     soal = Soal.objects.get(instrumen=instrumen, nomor_bank=1)
     ubah = copy.deepcopy(data)
     sub_area = ubah["nodes"][0]["children"][0]["children"][0]["children"][0]
@@ -148,9 +146,7 @@ def _satu_soal_dihapus(data):
     return ubah
 
 
-def test_a_version_in_use_is_immutable_a_changed_file_is_refused_and_writes_nothing(
-    dunia, data
-):
+def test_a_version_in_use_is_immutable_a_changed_file_is_refused_and_writes_nothing(dunia, data):
     instrumen = dunia.lembar.instrumen
     sebelum = (
         list(Soal.objects.order_by("pk").values()),
@@ -187,9 +183,7 @@ def test_the_command_refuses_a_changed_file_for_a_version_in_use(dunia, data, tm
         call_command("muat_instrumen", str(berkas))
 
 
-def test_a_file_from_before_acuan_skor_upgrades_a_version_in_use_without_touching_soal(
-    dunia, data
-):
+def test_a_file_from_before_acuan_skor_upgrades_a_version_in_use_without_touching_soal(dunia, data):
     """Databases loaded before ``acuan_skor`` existed: the same content plus that key only
     sets the key (and the new fingerprint); any other change is still refused."""
     from eviden.instrumen import sidik
@@ -222,9 +216,7 @@ def test_the_instrument_is_read_only_in_the_admin(admin_client, instrumen):
     from django.urls import reverse
 
     soal = Soal.objects.filter(instrumen=instrumen).first()
-    r = admin_client.post(
-        reverse("admin:eviden_soal_change", args=[soal.pk]), {"teks": "diubah"}
-    )
+    r = admin_client.post(reverse("admin:eviden_soal_change", args=[soal.pk]), {"teks": "diubah"})
     assert r.status_code == 403
     assert admin_client.post(reverse("admin:eviden_soal_delete", args=[soal.pk])).status_code == 403
     assert Soal.objects.get(pk=soal.pk).teks == soal.teks
