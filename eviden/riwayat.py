@@ -121,3 +121,46 @@ def riwayat_soal(lembar, soal):
     )
     entri.sort(key=lambda e: e.waktu, reverse=True)
     return entri
+
+
+@dataclass
+class Aktivitas:
+    waktu: object
+    oleh: object
+    soal_kode: str
+    teks: str
+
+
+def aktivitas_terbaru(lembar, *, area=None, n=8):
+    """The latest ``n`` changes on the worksheet (answers, review states, attachments), of one
+    Pokja ``area`` or all; three queries whatever the history's length."""
+    status = dict(StatusButir.choices)
+    saring = {"lembar_id": lembar.pk}
+    if area is not None:
+        saring["soal__area_pokja"] = area
+    hasil = []
+    for rec in (
+        Jawaban.history.filter(**saring)
+        .select_related("history_user", "soal")
+        .order_by("-history_date")[:n]
+    ):
+        hasil.append(
+            Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, _("mengisi jawaban"))
+        )
+    for rec in (
+        Butir.history.filter(**saring)
+        .exclude(status=StatusButir.DRAF)
+        .select_related("history_user", "soal")
+        .order_by("-history_date")[:n]
+    ):
+        teks = _("status: %(s)s") % {"s": status.get(rec.status, rec.status)}
+        hasil.append(Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, teks))
+    for rec in (
+        Eviden.history.filter(**saring, history_type="+")
+        .select_related("history_user", "soal", "dokumen")
+        .order_by("-history_date")[:n]
+    ):
+        teks = _("melampirkan «%(j)s»") % {"j": rec.dokumen.judul}
+        hasil.append(Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, teks))
+    hasil.sort(key=lambda a: a.waktu, reverse=True)
+    return hasil[:n]

@@ -6,12 +6,30 @@ per process under the version's id *and* content fingerprint: a reloaded file th
 in use yet has a new fingerprint and is read again.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from eviden.models import AmbangPredikat, Jawaban, Node, Soal, SoalMasukan
+from django.utils import timezone
+
+from eviden.kartu import dokumen_aktif
+from eviden.kualitas import JENIS_MASALAH
+from eviden.kualitas import periksa as periksa_kualitas
+from eviden.models import (
+    AmbangPredikat,
+    Butir,
+    Jawaban,
+    LembarKerja,
+    Node,
+    Soal,
+    SoalMasukan,
+    StatusButir,
+)
+from eviden.riwayat import aktivitas_terbaru
+from pokja.models import Pokja
 
 from . import skor
+from .models import SkorHarian
 
 _INSTRUMEN = {}
 
@@ -44,6 +62,7 @@ def _bangun(instrumen):
             bobot=s.bobot,
             rumus=s.rumus,
             masukan=tuple(masukan.get(s.pk, ())),
+            panduan=tuple(s.panduan_eviden),
         )
         for s in Soal.objects.filter(instrumen=instrumen)
         .select_related("node")
@@ -93,16 +112,169 @@ def _bangun(instrumen):
     )
 
 
-def isian_lembar(lembar):
-    """The worksheet's answers as ``{soal id: skor.Isian}``. One query."""
-    return {
-        soal_id: skor.Isian(pilihan=pilihan, angka=angka)
-        for soal_id, pilihan, angka in Jawaban.objects.filter(lembar=lembar).values_list(
-            "soal_id", "pilihan", "angka"
-        )
-    }
+def isian_lembar(lembar, catatan=None):
+    """The worksheet's answers as ``{soal id: skor.Isian}``; with a dict ``catatan``, the
+    answers' notes are put in it by soal id. One query."""
+    rows = Jawaban.objects.filter(lembar=lembar).values_list(
+        "soal_id", "pilihan", "angka", "penjelasan"
+    )
+    hasil = {}
+    for soal_id, pilihan, angka, penjelasan in rows:
+        hasil[soal_id] = skor.Isian(pilihan=pilihan, angka=angka)
+        if catatan is not None:
+            catatan[soal_id] = penjelasan
+    return hasil
 
 
 def skor_lembar(lembar):
     """The score of a worksheet now (``lembar.instrumen`` should be loaded with it)."""
     return skor.hitung(instrumen_lke(lembar.instrumen), isian_lembar(lembar))
+
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+@dataclass
+class BarisPokja:
+    """A Pokja on the chair's dashboard: its area's score and its evidence progress."""
+
+    pokja: object
+    area: skor.NilaiArea
+    jumlah_soal: int = 0
+    status: dict = field(default_factory=dict)  # StatusButir value -> count
+    lengkap: int = 0  # soal approved with at least one active evidence
+    kualitas: int = 0  # soal with a quality problem
+
+    @property
+    def persen_lengkap(self):
+        return self.lengkap * 100 / self.jumlah_soal if self.jumlah_soal else 0
+
+    def persen_status(self, status):
+        return self.status.get(status, 0) * 100 / self.jumlah_soal if self.jumlah_soal else 0
+
+    @property
+    def batang_status(self):
+        """``[(status value, label, count, percent)]`` for the stacked progress bar."""
+        return [
+            (st.value, st.label, self.status.get(st.value, 0), self.persen_status(st.value))
+            for st in StatusButir
+        ]
+
+
+@dataclass
+class Dasbor:
+    """What a dashboard shows: the score and verdict, per-Pokja progress, the people's
+    backlog and the latest activity. ``area`` set: one Pokja's dashboard."""
+
+    tim: object
+    lembar: object
+    hasil: skor.HasilSkor
+    target: str
+    pokja: list  # [BarisPokja]
+    kualitas: dict  # kind -> number of soal
+    terlambat: list  # [(user, count)] overdue assignments per person, most first
+    antrean: int  # soal waiting for review (in scope)
+    aktivitas: list  # [riwayat.Aktivitas]
+    riwayat_skor: list  # [SkorHarian], oldest first
+    pengangkat: list  # [skor.Pengangkat], the first few
+    area: int | None = None
+    masalah: list = field(default_factory=list)  # [(SoalLKE, KualitasSoal)], first few
+
+    @property
+    def putusan(self):
+        return self.hasil.putusan.get(self.target)
+
+    @property
+    def grafik(self):
+        """The charts' data, as JSON-ready lists (points rounded to 2 decimals)."""
+        bulat = lambda d: round(float(d), 2)  # noqa: E731
+        return {
+            "area": {
+                "label": [f"{a.nomor}. {a.nama}" for a in self.hasil.area.values()],
+                "persen": [bulat(a.persen) for a in self.hasil.area.values()],
+                "nilai": [bulat(a.nilai) for a in self.hasil.area.values()],
+                "garis": [
+                    {"predikat": p.predikat, "persen": bulat(_persen_area(p))}
+                    for p in self.hasil.putusan.values()
+                ],
+            },
+            "riwayat": {
+                "label": [str(r.tanggal) for r in self.riwayat_skor],
+                "total": [bulat(r.total) for r in self.riwayat_skor],
+            },
+        }
+
+
+def _persen_area(putusan):
+    return next((a.persen_ambang for a in putusan.aturan if a.persen_ambang is not None), 0)
+
+
+def dasbor(tim, *, area=None, n_pengangkat=10):
+    """The chair's dashboard (``area`` None) or one Pokja's. A fixed number of queries
+    (eleven, plus four the first time a process reads the instrument version), whatever
+    the number of soal, files or members."""
+    lembar = LembarKerja.objects.select_related("instrumen").filter(tim=tim).first()
+    if lembar is None:
+        return None
+    lke = instrumen_lke(lembar.instrumen)
+    catatan = {}
+    hasil = skor.hitung(lke, isian_lembar(lembar, catatan))
+    dalam = [s for s in lke.soal if s.dinilai and (area is None or (s.area_pokja or 0) == area)]
+    butir = {
+        b.soal_id: b for b in Butir.objects.filter(lembar=lembar).select_related("ditugaskan_ke")
+    }
+    dokumen = dokumen_aktif(lembar)
+    pokja = {p.area: p for p in Pokja.objects.filter(tim=tim)}
+    baris = {
+        n: BarisPokja(pokja=pokja.get(n), area=a)
+        for n, a in hasil.area.items()
+        if area is None or n == area
+    }
+    kualitas = dict.fromkeys(JENIS_MASALAH, 0)
+    masalah = []
+    hari_ini = timezone.localdate()
+    terlambat = {}
+    antrean = 0
+    for s in dalam:
+        b = butir.get(s.id)
+        status = b.status if b else StatusButir.DRAF
+        nilai = hasil.soal[s.id]
+        dok = dokumen.get(s.id, [])
+        k = periksa_kualitas(
+            panduan=s.panduan,
+            terjawab=nilai.dijawab,
+            puncak=nilai.dijawab and nilai.nilai >= s.nilai_puncak,
+            catatan=catatan.get(s.id, ""),
+            dokumen=dok,
+        )
+        for jenis in JENIS_MASALAH:
+            kualitas[jenis] += bool(getattr(k, jenis))
+        if k.jumlah and len(masalah) < 10:
+            masalah.append((s, k))
+        if status == StatusButir.DIAJUKAN:
+            antrean += 1
+        lewat = b and b.ditugaskan_ke and b.tenggat and b.tenggat < hari_ini
+        if lewat and status != StatusButir.DISETUJUI:
+            terlambat[b.ditugaskan_ke] = terlambat.get(b.ditugaskan_ke, 0) + 1
+        r = baris.get(s.area_pokja)
+        if r is None:
+            continue
+        r.jumlah_soal += 1
+        r.status[status] = r.status.get(status, 0) + 1
+        r.lengkap += status == StatusButir.DISETUJUI and bool(dok)
+        r.kualitas += bool(k.jumlah)
+    return Dasbor(
+        tim=tim,
+        lembar=lembar,
+        hasil=hasil,
+        target=tim.target_predikat,
+        pokja=list(baris.values()),
+        kualitas=kualitas,
+        terlambat=sorted(terlambat.items(), key=lambda t: (-t[1], t[0].get_full_name())),
+        antrean=antrean,
+        aktivitas=aktivitas_terbaru(lembar, area=area),
+        riwayat_skor=list(SkorHarian.objects.filter(tim=tim).order_by("-tanggal")[:90])[::-1],
+        pengangkat=hasil.pengangkat(area)[:n_pengangkat],
+        area=area,
+        masalah=masalah,
+    )

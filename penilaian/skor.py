@@ -70,6 +70,7 @@ class SoalLKE:
     bobot: Decimal | None = None  # a soal weighted on its own (Hasil), else None
     rumus: str = ""
     masukan: tuple = ()  # ((variable name, soal id of the Jumlah input), ...)
+    panduan: tuple = ()  # evidence guidance items (for the quality checks, not the score)
 
     @property
     def dinilai(self):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pokja.urls")),
     path("", include("eviden.urls")),
+    path("", include("penilaian.urls")),
 ]
