@@ -92,6 +92,19 @@ MATRIKS = {
     "antrean-reviu": (MASUK, _get("antrean-reviu")),
     "tim-hasil": (T.LIHAT, lambda c, k: c.get(reverse("tim-hasil", args=[k.dunia.tim.pk]))),
     "pokja-soal": (T.LIHAT, lambda c, k: c.get(reverse("pokja-soal", args=[k.pokja.pk]))),
+    "dasbor-tim": (
+        T.DASBOR_TIM,
+        lambda c, k: c.get(reverse("dasbor-tim", args=[k.dunia.tim.pk])),
+    ),
+    "dasbor-catat": (
+        T.DASBOR_TIM,
+        lambda c, k: c.post(reverse("dasbor-catat", args=[k.dunia.tim.pk])),
+    ),
+    "pengangkat": (
+        T.LIHAT,
+        lambda c, k: c.get(reverse("pengangkat", args=[k.dunia.tim.pk]) + "?area=1"),
+    ),
+    "dasbor-pokja": (T.LIHAT, lambda c, k: c.get(reverse("dasbor-pokja", args=[k.pokja.pk]))),
     "soal-kartu": (T.LIHAT, lambda c, k: c.get(reverse("soal-kartu", args=k.a))),
     "soal-jawaban": (
         T.UBAH_JAWABAN,
