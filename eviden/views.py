@@ -33,6 +33,7 @@ from . import services
 from .forms import ReviuForm, TautanForm, TugasForm, form_jawaban
 from .kartu import Hak, Ruang, baris_tabel, daftar_soal, hitung_persen, kartu_soal
 from .models import Dokumen, Eviden, JenisJawaban, LembarKerja, Soal, StatusButir, VersiDokumen
+from .panel import panel
 from .riwayat import riwayat_soal
 from .selectors import Saringan, antrean_reviu, lembar_kerja_tim, susun_tabel, tugas_saya
 
@@ -48,9 +49,9 @@ def _unggahan(request):
 # --- Workspace tables -------------------------------------------------------------------------
 
 
-def _ruang_kerja(request, akses, tim, ruang):
+def _ruang_kerja(request, akses, tim, ruang, **lain):
     saringan = Saringan.dari(request.GET)
-    konteks = {"tim": tim, "ruang": ruang, "akses": akses, "saringan": saringan}
+    konteks = {"tim": tim, "ruang": ruang, "akses": akses, "saringan": saringan, **lain}
     if ruang is not None:
         hak = Hak.dari(akses, ruang)
         kelompok = daftar_soal(ruang.lembar.instrumen, ruang.area)
@@ -88,7 +89,8 @@ def hasil(request, tim_id):
     """The team's Komponen Hasil soal (IPAK, capaian kinerja, IPKP), answered by the chair."""
     tim, akses = get_tim_for_user(request.user, tim_id)
     lembar = lembar_kerja_tim(tim)
-    return _ruang_kerja(request, akses, tim, Ruang(lembar) if lembar else None)
+    tambahan = panel("tim-hasil", request=request, lembar=lembar, akses=akses) if lembar else []
+    return _ruang_kerja(request, akses, tim, Ruang(lembar) if lembar else None, panel=tambahan)
 
 
 # --- One soal: its page, its card, the actions on it --------------------------------------

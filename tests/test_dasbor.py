@@ -161,3 +161,40 @@ def test_the_daily_beat_task_writes_a_row_per_team_through_a_real_worker(
         time.sleep(0.1)
     nilai = dict(SkorHarian.objects.values_list("tim_id", "total"))
     assert nilai == {dunia.tim.pk: 100, dunia.tim_luar.pk: 0}
+
+
+def test_the_hasil_page_shows_points_and_the_hasil_rules(client, dunia):
+    from decimal import Decimal
+
+    from penilaian.skor import Isian
+
+    lke = instrumen_lke(dunia.lembar.instrumen)
+    kode = {s.kode: s.id for s in lke.soal}
+    tulis_jawaban(
+        dunia.lembar,
+        dunia.user["ketua"],
+        {
+            kode["B.I.1"]: Isian(angka=Decimal("3.6")),
+            kode["B.I.2"]: Isian(pilihan="C"),
+            kode["B.II.1"]: Isian(angka=Decimal("3.2")),
+        },
+    )
+    client.force_login(dunia.user["anggota1"])
+    html = client.get(reverse("tim-hasil", args=[dunia.tim.pk])).content.decode()
+    panel = re.search(r"data-panel-hasil.*?</section>", html, re.S).group(0)
+    assert "<strong>15,75</strong> poin" in panel  # 3,6 / 4 × 17,5
+    assert "<strong>2,50</strong> poin" in panel  # C = 0,5 × 5
+    assert "<strong>14,00</strong> poin" in panel  # 3,2 / 4 × 17,5
+    assert re.search(r"data-nilai-hasil>32,25<", panel)
+    # Exactly at every WBK threshold; WBBM misses capaian, bersih and IPKP.
+    assert re.findall(r'data-aturan-hasil="WBK-(\w+)">✓', panel) == [
+        "ipak",
+        "capaian",
+        "bersih",
+        "ipkp",
+    ]
+    assert re.findall(r'table-danger" data-aturan-hasil="WBBM-(\w+)"', panel) == [
+        "capaian",
+        "bersih",
+        "ipkp",
+    ]

@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Panels a later layer adds to an eviden page (eviden/panel.py): the Komponen Hasil page shows
+# its values in points and the Hasil rules of the predicate verdict, computed by penilaian.
+PANEL_HALAMAN = {"tim-hasil": ["penilaian.panel.panel_hasil"]}
+
 # --- Security (production: DEBUG=false) -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
