@@ -49,7 +49,9 @@ def test_beranda_shows_the_teams_and_pokja_with_roles(client, dunia):
     assert "Tim ZI tahun 2026" in html
     assert html.count('class="fw-semibold">Pokja ') == 6
     # The user's own Pokja is marked with their role.
-    assert re.search(r"Pokja I Manajemen Perubahan</a>\s*<span[^>]*>Anggota Pokja</span>", html)
+    assert re.search(
+        r"Pokja I Manajemen Perubahan</a>\s*<span[^>]*><span[^>]*>Anggota Pokja</span>", html
+    )
     assert "Kankemenag Kabupaten Lain" not in html
 
     html = masuk(client, dunia.user["ketua"]).get(reverse("beranda")).content.decode()
