@@ -1,8 +1,9 @@
 """Server time of the portal's pages, next to a bare authenticated page in the same run.
 
-The Pokja workspaces are measured at full data: every listed soal of every Pokja carries
-5 documents × 3 versions (rows only; page time does not depend on file bytes), plus an
-answer and an assignment.
+The Pokja workspaces and the dashboards are measured at full data: every soal of the
+worksheet carries 5 documents × 3 versions (rows only; page time does not depend on file
+bytes), plus an answer and an assignment, built by tests/lembar_penuh.py (the same "full
+worksheet" the tests use).
 
 Run through `make bench` (fresh PostgreSQL + Redis on loopback) or directly with any
 settings. Requests go through Django's full handler stack in-process (middleware, session,
@@ -31,18 +32,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from eviden.models import (  # noqa: E402
-    Butir,
-    Dokumen,
-    Eviden,
-    Jawaban,
-    Soal,
-    StatusButir,
-    VersiDokumen,
-)
+from eviden.models import Soal  # noqa: E402
 from pokja.models import Pokja  # noqa: E402
+from tests.lembar_penuh import isi_penuh  # noqa: E402  (the same full worksheet as the tests)
 
 ULANG = int(os.environ.get("BENCH_ULANG", "60"))
 PEMANASAN = 5
@@ -71,45 +64,6 @@ def ukur(client, url):
     }
 
 
-def isi_penuh(tim, user, dokumen=5, versi=3):
-    """Every listed soal of the team: an answer, an assignment, N documents × M versions."""
-    lembar = tim.lembar_kerja
-    nomor = 0
-    daftar = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja__isnull=False).exclude(
-        jenis="jumlah"
-    )
-    for i, s in enumerate(daftar):
-        Jawaban.objects.get_or_create(lembar=lembar, soal=s, defaults={"pilihan": "A"})
-        # Every third soal waits for review, so the review queue has work at full data too.
-        status = StatusButir.DIAJUKAN if i % 3 == 0 else StatusButir.DRAF
-        Butir.objects.get_or_create(
-            lembar=lembar,
-            soal=s,
-            defaults={
-                "ditugaskan_ke": user,
-                "status": status,
-                "diajukan_oleh": user,
-                "diajukan_pada": timezone.now(),
-            },
-        )
-        for _ in range(dokumen):
-            d = Dokumen.objects.create(lembar=lembar, judul=f"Dokumen {nomor}", dibuat_oleh=user)
-            Eviden.objects.create(lembar=lembar, soal=s, dokumen=d, dilampirkan_oleh=user)
-            for v in range(1, versi + 1):
-                nomor += 1
-                VersiDokumen.objects.create(
-                    dokumen=d,
-                    nomor=v,
-                    kunci=f"bench/{nomor}.pdf",
-                    sha256=f"{nomor:064x}",
-                    ukuran=123_456,
-                    mime="application/pdf",
-                    nama_asli=f"Dokumen {nomor}.pdf",
-                    diunggah_oleh=user,
-                )
-    return daftar.count(), nomor
-
-
 def main():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -122,7 +76,7 @@ def main():
     from django.contrib.auth import get_user_model
 
     ketua = get_user_model().objects.get(username="ketua")
-    jumlah_soal, jumlah_versi = isi_penuh(tim, ketua)
+    jumlah_soal, jumlah_versi = isi_penuh(tim.lembar_kerja, ketua, dokumen=5, versi=3)
     client = Client()
     assert client.login(username="koordinator1", password="demo-zi-2026")
     soal1 = Soal.objects.get(instrumen=tim.lembar_kerja.instrumen, kode="A.I.1.i.2")
@@ -140,6 +94,20 @@ def main():
     kosong = hasil["bare_authenticated_page (ganti-sandi)"]["median_ms"]
     for h in hasil.values():
         h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
+    # The dashboards, as the chair (who may open both), next to the chair's own bare page.
+    chair = Client()
+    assert chair.login(username="ketua", password="demo-zi-2026")
+    halaman_ketua = {
+        "bare_authenticated_page (ganti-sandi), as ketua": "/ganti-sandi/",
+        "chair_dashboard (all soal x 5 files x 3 versions)": f"/tim/{tim.pk}/dasbor/",
+        "pokja_dashboard_V (22 soal x 5 files x 3 versions)": f"/pokja/{pokja[5]}/dasbor/",
+        "komponen_hasil_page (with points panel)": f"/tim/{tim.pk}/hasil/",
+    }
+    hasil_ketua = {nama: ukur(chair, url) for nama, url in halaman_ketua.items()}
+    kosong = hasil_ketua["bare_authenticated_page (ganti-sandi), as ketua"]["median_ms"]
+    for h in hasil_ketua.values():
+        h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
+    hasil.update(hasil_ketua)
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
