@@ -13,6 +13,7 @@ words it as "no document seems to match".
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,7 @@ _UMUM = frozenset(
 _AKHIRAN = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
+@lru_cache(maxsize=8192)
 def nama_samar(nama):
     """Does this file name (or title) say nothing about its content?"""
     inti = _AKHIRAN.sub("", (nama or "").strip())
@@ -83,8 +85,12 @@ def nama_samar(nama):
     return bool(_SAMAR.match(inti))
 
 
+@lru_cache(maxsize=8192)
 def kata_kunci(teks):
-    return {k for k in _KATA.findall((teks or "").casefold()) if k not in _UMUM and len(k) >= 2}
+    """Key words of a text (pure, so results are kept: the same titles recur on every page)."""
+    return frozenset(
+        k for k in _KATA.findall((teks or "").casefold()) if k not in _UMUM and len(k) >= 2
+    )
 
 
 def panduan_cocok(panduan, teks_dokumen):

@@ -126,41 +126,35 @@ def riwayat_soal(lembar, soal):
 @dataclass
 class Aktivitas:
     waktu: object
-    oleh: object
+    oleh: str  # the person's name ("" when the system made the change)
     soal_kode: str
     teks: str
 
 
 def aktivitas_terbaru(lembar, *, area=None, n=8):
     """The latest ``n`` changes on the worksheet (answers, review states, attachments), of one
-    Pokja ``area`` or all; three queries whatever the history's length."""
+    Pokja ``area`` or all; three queries of plain rows whatever the history's length."""
     status = dict(StatusButir.choices)
     saring = {"lembar_id": lembar.pk}
     if area is not None:
         saring["soal__area_pokja"] = area
+    kolom = ("history_date", "history_user__nama_lengkap", "history_user__username", "soal__kode")
+
+    def baris(qs, *lain):
+        return qs.filter(**saring).order_by("-history_date").values_list(*kolom, *lain)[:n]
+
     hasil = []
-    for rec in (
-        Jawaban.history.filter(**saring)
-        .select_related("history_user", "soal")
-        .order_by("-history_date")[:n]
+    for waktu, nama, username, kode in baris(Jawaban.history.all()):
+        hasil.append(Aktivitas(waktu, nama or username, kode, _("mengisi jawaban")))
+    for waktu, nama, username, kode, st in baris(
+        Butir.history.exclude(status=StatusButir.DRAF), "status"
     ):
-        hasil.append(
-            Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, _("mengisi jawaban"))
-        )
-    for rec in (
-        Butir.history.filter(**saring)
-        .exclude(status=StatusButir.DRAF)
-        .select_related("history_user", "soal")
-        .order_by("-history_date")[:n]
+        teks = _("status: %(s)s") % {"s": status.get(st, st)}
+        hasil.append(Aktivitas(waktu, nama or username, kode, teks))
+    for waktu, nama, username, kode, judul in baris(
+        Eviden.history.filter(history_type="+"), "dokumen__judul"
     ):
-        teks = _("status: %(s)s") % {"s": status.get(rec.status, rec.status)}
-        hasil.append(Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, teks))
-    for rec in (
-        Eviden.history.filter(**saring, history_type="+")
-        .select_related("history_user", "soal", "dokumen")
-        .order_by("-history_date")[:n]
-    ):
-        teks = _("melampirkan «%(j)s»") % {"j": rec.dokumen.judul}
-        hasil.append(Aktivitas(rec.history_date, rec.history_user, rec.soal.kode, teks))
+        teks = _("melampirkan «%(j)s»") % {"j": judul}
+        hasil.append(Aktivitas(waktu, nama or username, kode, teks))
     hasil.sort(key=lambda a: a.waktu, reverse=True)
     return hasil[:n]

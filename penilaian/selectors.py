@@ -172,7 +172,7 @@ class Dasbor:
     target: str
     pokja: list  # [BarisPokja]
     kualitas: dict  # kind -> number of soal
-    terlambat: list  # [(user, count)] overdue assignments per person, most first
+    terlambat: list  # [(name, count)] overdue assignments per person, most first
     antrean: int  # soal waiting for review (in scope)
     aktivitas: list  # [riwayat.Aktivitas]
     riwayat_skor: list  # [SkorHarian], oldest first
@@ -220,10 +220,14 @@ def dasbor(tim, *, area=None, n_pengangkat=10):
     catatan = {}
     hasil = skor.hitung(lke, isian_lembar(lembar, catatan))
     dalam = [s for s in lke.soal if s.dinilai and (area is None or (s.area_pokja or 0) == area)]
+    # soal id -> (status, due date, assignee's name, username): plain rows, no model instances.
     butir = {
-        b.soal_id: b for b in Butir.objects.filter(lembar=lembar).select_related("ditugaskan_ke")
+        r[0]: r[1:]
+        for r in Butir.objects.filter(lembar=lembar).values_list(
+            "soal_id", "status", "tenggat", "ditugaskan_ke__nama_lengkap", "ditugaskan_ke__username"
+        )
     }
-    dokumen = dokumen_aktif(lembar)
+    dokumen = dokumen_aktif(lembar, None if area is None else [s.id for s in dalam])
     pokja = {p.area: p for p in Pokja.objects.filter(tim=tim)}
     baris = {
         n: BarisPokja(pokja=pokja.get(n), area=a)
@@ -236,8 +240,7 @@ def dasbor(tim, *, area=None, n_pengangkat=10):
     terlambat = {}
     antrean = 0
     for s in dalam:
-        b = butir.get(s.id)
-        status = b.status if b else StatusButir.DRAF
+        status, tenggat, nama, username = butir.get(s.id, (StatusButir.DRAF, None, None, None))
         nilai = hasil.soal[s.id]
         dok = dokumen.get(s.id, [])
         k = periksa_kualitas(
@@ -253,9 +256,8 @@ def dasbor(tim, *, area=None, n_pengangkat=10):
             masalah.append((s, k))
         if status == StatusButir.DIAJUKAN:
             antrean += 1
-        lewat = b and b.ditugaskan_ke and b.tenggat and b.tenggat < hari_ini
-        if lewat and status != StatusButir.DISETUJUI:
-            terlambat[b.ditugaskan_ke] = terlambat.get(b.ditugaskan_ke, 0) + 1
+        if username and tenggat and tenggat < hari_ini and status != StatusButir.DISETUJUI:
+            terlambat[nama or username] = terlambat.get(nama or username, 0) + 1
         r = baris.get(s.area_pokja)
         if r is None:
             continue
@@ -270,7 +272,7 @@ def dasbor(tim, *, area=None, n_pengangkat=10):
         target=tim.target_predikat,
         pokja=list(baris.values()),
         kualitas=kualitas,
-        terlambat=sorted(terlambat.items(), key=lambda t: (-t[1], t[0].get_full_name())),
+        terlambat=sorted(terlambat.items(), key=lambda t: (-t[1], t[0])),
         antrean=antrean,
         aktivitas=aktivitas_terbaru(lembar, area=area),
         riwayat_skor=list(SkorHarian.objects.filter(tim=tim).order_by("-tanggal")[:90])[::-1],
