@@ -24,6 +24,15 @@ from .models import (
 )
 
 
+def lembar_satker(kode, tahun):
+    """The worksheet of satker ``kode`` for ``tahun`` (with its instrument), or None."""
+    return (
+        LembarKerja.objects.select_related("instrumen", "tim__satker")
+        .filter(tim__satker__kode=kode, tim__tahun=tahun)
+        .first()
+    )
+
+
 def lembar_kerja_tim(tim):
     return LembarKerja.objects.select_related("instrumen", "tim").filter(tim=tim).first()
 

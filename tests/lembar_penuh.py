@@ -80,19 +80,25 @@ def tulis_jawaban(lembar, user, jawaban, penjelasan="Lihat eviden terlampir."):
     )
 
 
-def isi_penuh(lembar, user, *, dasar="puncak", dokumen=5, versi=3, tiap_diajukan=3):
-    """Every soal of the worksheet answered (top or bottom), assigned to ``user``, with
-    ``dokumen`` documents × ``versi`` versions; returns (soal with evidence, versions)."""
+def isi_penuh(
+    lembar, user, *, dasar="puncak", dokumen=5, versi=3, tiap_diajukan=3, area=None, tenggat=None
+):
+    """Every soal of the worksheet (``area``: of that Pokja only) answered (top or bottom),
+    assigned to ``user`` (due ``tenggat``), with ``dokumen`` documents × ``versi`` versions;
+    returns (soal with evidence, versions)."""
     instrumen = instrumen_lke(lembar.instrumen)
-    tulis_jawaban(lembar, user, jawaban_dasar(instrumen, dasar, syarat_instrumen(lembar.instrumen)))
-    dinilai = [s for s in instrumen.soal if s.dinilai]
+    dinilai = [s for s in instrumen.soal if s.dinilai and area in (None, s.area_pokja)]
+    ids = {s.id for s in dinilai} | {sid for s in dinilai for _n, sid in s.masukan}
+    jawaban = jawaban_dasar(instrumen, dasar, syarat_instrumen(lembar.instrumen))
+    tulis_jawaban(lembar, user, {sid: i for sid, i in jawaban.items() if sid in ids})
     sekarang = timezone.now()
-    Butir.objects.filter(lembar=lembar).delete()
+    Butir.objects.filter(lembar=lembar, soal_id__in=ids).delete()
     Butir.objects.bulk_create(
         Butir(
             lembar=lembar,
             soal_id=s.id,
             ditugaskan_ke=user,
+            tenggat=tenggat,
             status=StatusButir.DIAJUKAN if i % tiap_diajukan == 0 else StatusButir.DRAF,
             diajukan_oleh=user,
             diajukan_pada=sekarang,

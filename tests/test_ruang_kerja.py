@@ -15,6 +15,7 @@ from pokja.models import Notifikasi
 from zi_portal.format import tanggal
 
 from . import contoh_berkas as cb
+from .lembar_penuh import isi_penuh
 from .test_unggah import teks, unggah
 
 pytestmark = pytest.mark.django_db
@@ -436,33 +437,17 @@ def test_history_records_who_when_before_and_after(client, dunia):
 
 
 def _isi_penuh(dunia, area, file_per_soal, versi_per_file):
-    """Every listed soal of the area gets answers and N documents × M versions (rows only)."""
-    lembar = dunia.tim.lembar_kerja
-    user = dunia.user["anggota1"]
-    nomor = VersiDokumen.objects.count()
-    daftar = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=area).exclude(
-        jenis="jumlah"
+    """Every listed soal of the area answered, assigned (due today) and with N documents × M
+    versions (rows only): the shared full-worksheet builder, one Pokja at a time."""
+    isi_penuh(
+        dunia.lembar,
+        dunia.user["anggota1"],
+        area=area,
+        dokumen=file_per_soal,
+        versi=versi_per_file,
+        tiap_diajukan=10**6,
+        tenggat=timezone.localdate(),
     )
-    for s in daftar:
-        Jawaban.objects.create(lembar=lembar, soal=s, pilihan="A", penjelasan="x", diubah_oleh=user)
-        Butir.objects.create(
-            lembar=lembar, soal=s, ditugaskan_ke=user, tenggat=timezone.localdate()
-        )
-        for _ in range(file_per_soal):
-            d = Dokumen.objects.create(lembar=lembar, judul=f"dok {nomor}", dibuat_oleh=user)
-            Eviden.objects.create(lembar=lembar, soal=s, dokumen=d, dilampirkan_oleh=user)
-            for v in range(1, versi_per_file + 1):
-                nomor += 1
-                VersiDokumen.objects.create(
-                    dokumen=d,
-                    nomor=v,
-                    kunci=f"eviden/x/{nomor}.pdf",
-                    sha256=f"{nomor:064d}",
-                    ukuran=10,
-                    mime="application/pdf",
-                    nama_asli=f"{nomor}.pdf",
-                    diunggah_oleh=user,
-                )
 
 
 def test_workspace_query_count_does_not_grow_with_soal_files_or_versions(

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from eviden.impor import ImporDitolak, impor
-from eviden.models import LembarKerja
+from eviden.selectors import lembar_satker
 
 
 class Command(BaseCommand):
@@ -23,11 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, berkas, satker, tahun, oleh, **options):
-        lembar = (
-            LembarKerja.objects.select_related("instrumen", "tim__satker")
-            .filter(tim__satker__kode=satker, tim__tahun=tahun)
-            .first()
-        )
+        lembar = lembar_satker(satker, tahun)
         if lembar is None:
             raise CommandError(f"Tidak ada lembar kerja untuk satker {satker} tahun {tahun}.")
         user = None

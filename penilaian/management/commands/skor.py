@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from eviden.models import LembarKerja
+from eviden.selectors import lembar_satker
 from penilaian.selectors import skor_lembar
 from penilaian.skor import ringkas
 from zi_portal.format import angka
@@ -21,11 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, satker, tahun, sebagai_json, **options):
-        lembar = (
-            LembarKerja.objects.select_related("instrumen", "tim__satker")
-            .filter(tim__satker__kode=satker, tim__tahun=tahun)
-            .first()
-        )
+        lembar = lembar_satker(satker, tahun)
         if lembar is None:
             raise CommandError(f"Tidak ada lembar kerja untuk satker {satker} tahun {tahun}.")
         hasil = skor_lembar(lembar)
