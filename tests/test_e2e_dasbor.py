@@ -56,6 +56,22 @@ def test_dashboards_on_the_demo_data(page, live_server, layar):
     page.wait_for_selector("html[data-grafik-siap]")
     assert page.evaluate("!!Chart.getChart('grafik-riwayat')")
     _foto(page, f"30-{layar}-dasbor-ketua")
+    # What lifts us, filtered to Pokja VI, and the Komponen Hasil page in points.
+    page.get_by_role("link", name="semua soal").first.click()
+    page.get_by_label("Pokja").select_option("6")
+    page.get_by_role("button", name="Saring").click()
+    baris = page.locator("[data-pengangkat] tr[data-soal]")
+    expect(baris.first).to_contain_text("A.")
+    assert all(
+        k.startswith(("A.I.6.", "A.II.6."))
+        for k in baris.evaluate_all("rs => rs.map(r => r.dataset.soal)")
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= ukuran["width"]
+    _foto(page, f"33-{layar}-pengangkat-pokja-vi")
+    page.goto(live_server.url + reverse("tim-hasil", args=[tim.pk]))
+    expect(page.locator('[data-konversi="B.I.1"]')).to_contain_text("15,84")
+    assert page.evaluate("document.documentElement.scrollWidth") <= ukuran["width"]
+    _foto(page, f"34-{layar}-komponen-hasil-poin")
 
     _masuk_demo(page, live_server, "anggota1")
     r = page.goto(live_server.url + reverse("dasbor-tim", args=[tim.pk]))

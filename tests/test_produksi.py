@@ -127,3 +127,35 @@ def test_new_pages_render_in_production_with_hashed_static_files(gunicorn):
         assert luar.minta("GET", path)[0] == 404, path
     status, html = luar.minta("GET", "/antrean-reviu/")
     assert status == 200 and "data-antrean=" not in html
+
+
+def test_dashboards_render_in_production_with_the_vendored_chart_library(gunicorn):
+    ketua = Klien(gunicorn)
+    ketua.masuk("ketua")
+    _, beranda = ketua.minta("GET", "/")
+    dasbor = re.search(r'href="(/tim/\d+/dasbor/)"', beranda).group(1)
+    dasbor_pokja = re.search(r'href="(/pokja/\d+/dasbor/)"', beranda).group(1)
+    hasil = re.search(r'href="(/tim/\d+/hasil/)"', beranda).group(1)
+    pengangkat = dasbor.replace("/dasbor/", "/pengangkat/") + "?area=6"
+    for path in (dasbor, dasbor_pokja, pengangkat, hasil):
+        status, html = ketua.minta("GET", path)
+        assert status == 200, (path, html[:300])
+        assert '<html lang="id">' in html
+    status, html = ketua.minta("GET", dasbor)
+    assert "data-total>81,47<" in html
+    aset = re.findall(r'src="(/static/[^"]+)"', html)
+    assert any("chart.umd.min" in a for a in aset)
+    for a in aset:
+        assert re.search(r"\.[0-9a-f]{12}\.js$", a), a
+        assert ketua.minta("GET", a)[0] == 200, a
+    status, html = ketua.minta("GET", hasil)
+    assert "data-panel-hasil" in html
+
+    anggota = Klien(gunicorn)
+    anggota.masuk("anggota1")
+    assert anggota.minta("GET", dasbor)[0] == 403
+    assert anggota.minta("GET", dasbor_pokja)[0] == 200
+    luar = Klien(gunicorn)
+    luar.masuk("luar")
+    for path in (dasbor, dasbor_pokja, pengangkat):
+        assert luar.minta("GET", path)[0] == 404, path
