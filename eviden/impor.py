@@ -65,8 +65,10 @@ def periksa(lembar, baris):
         s.nomor_bank: s for s in Soal.objects.filter(instrumen=instrumen, nomor_bank__isnull=False)
     }
     pemakai = {}  # Jumlah soal id -> (% soal, variable name)
+    masukan_persen = {}  # % soal id -> [(variable name, Jumlah soal id)]
     for m in SoalMasukan.objects.filter(soal__instrumen=instrumen).select_related("soal"):
         pemakai[m.masukan_id] = (m.soal, m.nama)
+        masukan_persen.setdefault(m.soal_id, []).append((m.nama, m.masukan_id))
     tersimpan = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar)}
     status = dict(Butir.objects.filter(lembar=lembar).values_list("soal_id", "status"))
 
@@ -92,10 +94,10 @@ def periksa(lembar, baris):
             kesalahan.append(f"{label}: catatan_unit harus berupa teks")
             continue
         jawab = row["jawaban_unit"]
-        pemilik = pemakai[soal.pk][0] if soal.jenis == JenisJawaban.JUMLAH else soal
         if soal.jenis == JenisJawaban.JUMLAH and soal.pk not in pemakai:
             kesalahan.append(f"{label}: isian jumlah ini tidak dipakai soal mana pun")
             continue
+        pemilik = pemakai[soal.pk][0] if soal.jenis == JenisJawaban.JUMLAH else soal
         alasan = StatusButir(status.get(pemilik.pk, "draf")).alasan_terkunci()
         if alasan:
             kesalahan.append(f"{label}: soal {pemilik.kode} terkunci. {alasan}")
@@ -146,8 +148,8 @@ def periksa(lembar, baris):
         per_persen.setdefault(persen.pk, (persen, []))[1].append((soal, nama, angka, catatan))
     for persen, isian in per_persen.values():
         semua = {
-            m.nama: (tersimpan[m.masukan_id].angka if m.masukan_id in tersimpan else None)
-            for m in SoalMasukan.objects.filter(soal=persen)
+            nama: (tersimpan[sid].angka if sid in tersimpan else None)
+            for nama, sid in masukan_persen[persen.pk]
         }
         semua.update({nama: angka for _s, nama, angka, _c in isian})
         for pesan in rumus.periksa_syarat(persen.syarat_masukan, semua):
