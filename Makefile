@@ -49,7 +49,7 @@ services-up:     ## start PostgreSQL + Redis on loopback and leave them running 
 services-down:   ## stop them
 	bash .ci/layanan down
 
-bench: venv-dev  ## benchmarks; figures go to bench/results/*.json
+bench: venv-dev  ## benchmarks on the production stack; figures go to var/bench/*.json (BENCH_DIR)
 	bash .ci/bench
 
 clean: services-down ## stop services, drop .venv and var/

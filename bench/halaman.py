@@ -8,7 +8,7 @@ worksheet" the tests use).
 Run through `make bench` (fresh PostgreSQL + Redis on loopback) or directly with any
 settings. Requests go through Django's full handler stack in-process (middleware, session,
 auth, templates), so the figures are server time without network or browser. Writes
-bench/results/halaman.json.
+$BENCH_DIR/halaman.json (default var/bench/).
 """
 
 import json
@@ -125,7 +125,7 @@ def main():
         "data": {"listed_soal_with_evidence": jumlah_soal, "document_versions": jumlah_versi},
         "pages": hasil,
     }
-    keluar = ROOT / "bench" / "results" / "halaman.json"
+    keluar = ROOT / os.environ.get("BENCH_DIR", "var/bench") / "halaman.json"
     keluar.parent.mkdir(parents=True, exist_ok=True)
     keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(laporan, indent=2, ensure_ascii=False))

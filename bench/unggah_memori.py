@@ -3,7 +3,7 @@
 Starts gunicorn (one sync worker, production settings) on loopback, signs in as anggota1,
 streams a 200 MB MP4 to the upload endpoint in 1 MiB chunks (generated, never held whole in
 this process either), and samples the worker's resident memory (/proc/PID/status) every
-20 ms. Writes bench/results/unggah_memori.json.
+20 ms. Writes $BENCH_DIR/unggah_memori.json (default var/bench/).
 """
 
 import http.client
@@ -189,7 +189,7 @@ def main():
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
-    keluar = ROOT / "bench" / "results" / "unggah_memori.json"
+    keluar = ROOT / os.environ.get("BENCH_DIR", "var/bench") / "unggah_memori.json"
     keluar.write_text(json.dumps(hasil, indent=2) + "\n")
     print(json.dumps(hasil, indent=2))
 
