@@ -175,6 +175,8 @@ def periksa_objek(storage, kunci, sha256, ukuran, salin_ke=None):
                 keluar.write(bagian)
     except Exception:
         if storage.exists(kunci):
+            if sementara:
+                sementara.unlink(missing_ok=True)
             raise
         status = "hilang"
     else:
@@ -188,6 +190,18 @@ def periksa_objek(storage, kunci, sha256, ukuran, salin_ke=None):
         else:
             sementara.unlink()
     return status
+
+
+def pastikan_penyimpanan(storage):
+    """A missing or unreachable bucket is named as such, not reported as missing objects."""
+    if hasattr(storage, "bucket"):
+        try:
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        except Exception as exc:
+            raise CommandError(
+                f"Bucket {storage.bucket_name} tidak ada atau tidak dapat diakses ({exc}). "
+                "Periksa AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL dan kuncinya."
+            ) from exc
 
 
 def sha256_berkas(path):
@@ -231,6 +245,7 @@ def buat(folder, storage, tulis, keluhkan):
         )
     pg_dump = _program("pg_dump")
     args, env = _koneksi()
+    pastikan_penyimpanan(storage)
     folder.mkdir(parents=True, exist_ok=True)
 
     # pg_dump and the list of versions read one snapshot, so the objects copied are exactly
@@ -343,6 +358,7 @@ def pulihkan(folder, storage, tulis, keluhkan):
         )
 
     # 3. The target database and storage are empty.
+    pastikan_penyimpanan(storage)
     tabel = connection.introspection.table_names()
     if tabel:
         rincian = ", ".join(
@@ -408,6 +424,7 @@ def periksa(storage, keluhkan):
         raise CommandError(
             "Basis data belum berisi tabel portal; jalankan `migrate` atau pulihkan cadangan dulu."
         )
+    pastikan_penyimpanan(storage)
     hasil = Hasil()
     dirujuk = set()
     baris = VersiDokumen.objects.exclude(kunci="").order_by("pk")

@@ -303,6 +303,14 @@ def test_restore_refuses_a_database_or_bucket_that_is_not_empty(
     ]
     assert layanan.isi_bucket(asal.bucket) == sebelum[1]
 
+    # A bucket that does not exist is named before anything is restored.
+    env = env_untuk(Pasangan(db=kosong.db, bucket=f"{layanan.awalan}-tidak-ada"), tmp_path)
+    hasil = manage(env, "cadangan", "pulihkan", str(cadangan), berhasil=False)
+    assert f"Bucket {layanan.awalan}-tidak-ada tidak ada atau tidak dapat diakses" in hasil.stderr
+    assert layanan.sql(kosong.db, "SELECT count(*) FROM pg_tables WHERE schemaname='public'") == [
+        (0,)
+    ]
+
 
 def test_backup_with_a_missing_object_fails_naming_it(layanan, sumber, tmp_path):
     asal, _ = sumber
