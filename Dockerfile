@@ -12,11 +12,12 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY --chown=portal:portal . .
-# Static files are collected at build time (whitenoise serves them); the build needs a
-# throwaway key only.
+# Static files are collected at build time into /app/staticfiles (STATIC_ROOT does not follow
+# DATA_DIR, which is the /data volume at run time); whitenoise serves them. The build needs a
+# throwaway key only, and a throwaway DATA_DIR so that nothing root-owned lands in /data.
 RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATA_DIR=/app/var \
     python manage.py collectstatic --noinput \
-    && chown -R portal:portal /app/var
+    && rm -rf /app/var
 
 USER portal
 EXPOSE 8000

@@ -15,6 +15,7 @@ from eviden.instrumen import baca_berkas, muat_instrumen
 from eviden.services import siapkan_tim
 from pokja.models import Peran, Satker
 from pokja.services import tetapkan_anggota
+from zi_portal.penyimpanan import penyimpanan_s3
 
 from .factories import SatkerFactory, UserFactory
 
@@ -79,22 +80,20 @@ def penyimpanan_lokal(settings, tmp_path):
     return media
 
 
-def opsi_s3(**ganti):
-    """S3Storage OPTIONS for the test server (the same shape settings.py uses in production)."""
-    return {
-        "bucket_name": os.environ["S3_UJI_BUCKET"],
+def penyimpanan_s3_uji(**ganti):
+    """STORAGES["default"] for the test server, made by the function settings.py uses for the
+    production S3 branch (zi_portal.penyimpanan)."""
+    opsi = {
+        "bucket": os.environ["S3_UJI_BUCKET"],
         "endpoint_url": os.environ["S3_UJI_ENDPOINT"],
         "access_key": os.environ["S3_UJI_ACCESS_KEY"],
         "secret_key": os.environ["S3_UJI_SECRET_KEY"],
-        "region_name": "us-east-1",
-        "addressing_style": "path",
-        "signature_version": "s3v4",
-        "default_acl": None,
-        "querystring_auth": True,
-        "querystring_expire": 300,
-        "file_overwrite": False,
-        **ganti,
     }
+    return penyimpanan_s3(**{**opsi, **ganti})
+
+
+def opsi_s3(**ganti):
+    return penyimpanan_s3_uji(**ganti)["OPTIONS"]
 
 
 @pytest.fixture
@@ -109,10 +108,7 @@ def s3_storage(settings, penyimpanan_lokal):
         if os.environ.get("CI"):
             pytest.fail("CI tanpa S3: S3_UJI_ENDPOINT kosong; jalankan lewat `make test`.")
         pytest.skip("butuh server S3 dari `.ci/layanan up` (S3_UJI_ENDPOINT)")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": opsi_s3()},
-    }
+    settings.STORAGES = {**settings.STORAGES, "default": penyimpanan_s3_uji()}
     assert isinstance(default_storage, S3Storage)
     return default_storage
 

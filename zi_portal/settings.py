@@ -7,12 +7,16 @@ Celery's filesystem broker. Each variable below is documented in ``.env.example`
 variables this module reads.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from zi_portal.penyimpanan import penyimpanan_s3
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
     "pokja",
     "eviden",
     "penilaian",
@@ -48,7 +53,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML and JSON compressed (never files: downloads keep their length and ranges).
+    "zi_portal.middleware.KompresHalamanMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "zi_portal.middleware.SesiMenganggurMiddleware",
     "zi_portal.middleware.BahasaMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -56,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -90,6 +101,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection is checked before reuse, so after a database restart the next request
+# reconnects instead of failing (no web process restart needed).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default: take the write lock at BEGIN so concurrent writers wait instead
     # of failing with "database is locked" halfway through a transaction.
@@ -98,7 +112,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login ------------------------------------------------------------------------
 AUTH_USER_MODEL = "pokja.User"
-AUTHENTICATION_BACKENDS = ["pokja.auth.UsernameAtauNipBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked account is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "pokja.auth.UsernameAtauNipBackend",
+]
 LOGIN_URL = "masuk"
 LOGIN_REDIRECT_URL = "beranda"
 LOGOUT_REDIRECT_URL = "masuk"
@@ -108,9 +126,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per username and per client address before a lock-out window.
+# Login lock-out (django-axes): failures per account, whatever identifier was typed (username or
+# NIP resolve to one account), before the account is locked for LOGIN_JEDA_DETIK seconds. Not per
+# address: an office behind one NAT or proxy shares it, and one person's typos must not lock out
+# everyone. Attempts of one account are serialised (pokja.forms.MasukForm), so parallel guesses
+# cannot all be checked before the count is written.
 LOGIN_MAX_GAGAL = env.int("LOGIN_MAX_GAGAL", default=5)
 LOGIN_JEDA_DETIK = env.int("LOGIN_JEDA_DETIK", default=900)
+AXES_FAILURE_LIMIT = LOGIN_MAX_GAGAL
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_JEDA_DETIK)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "pokja.masuk.nama_akun"
+AXES_CLIENT_IP_CALLABLE = "pokja.masuk.ip_klien"
+AXES_LOCKOUT_CALLABLE = "pokja.masuk.respons_terkunci"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+# axes.W006 warns that without 'ip_address' a rotating User-Agent could dodge a limit keyed on
+# (username, user agent). Ours is keyed on the account alone: every agent and address of one
+# account shares one count (tests/test_masuk.py), so the warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# How many reverse proxies in front of the portal append to X-Forwarded-For. 0 (default): the
+# header is ignored and the client address is REMOTE_ADDR; it can be forged by anyone.
+PROXY_TEPERCAYA = env.int("PROXY_TEPERCAYA", default=0)
+
+# Sessions end after SESI_MENGANGGUR_JAM hours without a request, and when the browser closes.
+SESI_MENGANGGUR_JAM = env.int("SESI_MENGANGGUR_JAM", default=8)
+SESSION_COOKIE_AGE = SESI_MENGANGGUR_JAM * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -123,29 +166,24 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# Not under DATA_DIR: the image collects static files at build time, and DATA_DIR (a volume) is
+# another folder at run time.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploaded evidence is private: there is no MEDIA_URL route; files are served by views that
 # check permissions (local storage) or by short-lived signed URLs (S3).
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
-            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
-            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
-            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
-            "signature_version": "s3v4",
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
-            "file_overwrite": False,
-        },
-    }
+    _default_storage = penyimpanan_s3(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+        region_name=env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+        addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+        querystring_expire=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+    )
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -162,11 +200,16 @@ STORAGES = {
     },
 }
 
-# --- Cache (login throttling; later dashboards) ---------------------------------------------
+# --- Cache ---------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is down; redis-py reconnects by itself when it is back.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     # File-based so that several local processes (web, worker) share it without a server.
@@ -220,6 +263,24 @@ PANEL_HALAMAN = {"tim-hasil": ["penilaian.panel.panel_hasil"]}
 
 # --- Security (production: DEBUG=false) -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Scripts read the token from the page (<meta name="csrf-token">), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Only the portal's own files: no inline script, no eval, no third-party origin. Inline style
+# attributes are not allowed either (widths are set by static/js/portal.js from data attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -237,6 +298,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Each login attempt is in axes's own tables (admin); its log lines would only be noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- ZI Portal ------------------------------------------------------------------------------
