@@ -1,6 +1,8 @@
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Anggota, Pokja, Satker, TimZI, User
 from .services import lengkapi_pokja
@@ -11,6 +13,20 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "nama_lengkap", "nip", "email", "is_active", "is_staff")
     search_fields = ("username", "nama_lengkap", "nip", "email")
     ordering = ("username",)
+    actions = ["buka_kunci_masuk"]
+
+    @admin.action(description=_("Buka kunci masuk akun terpilih"))
+    def buka_kunci_masuk(self, request, queryset):
+        """Unlock accounts locked after failed logins (django-axes keeps the attempts)."""
+        n = sum(bool(axes_reset(username=u.get_username())) for u in queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d akun dibuka kuncinya.", "%(n)d akun dibuka kuncinya.", n) % {"n": n}
+            if n
+            else _("Tidak ada akun terpilih yang sedang terkunci."),
+            messages.SUCCESS,
+        )
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Data pribadi"), {"fields": ("nama_lengkap", "nip", "email")}),

@@ -1,18 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.cache import cache
 from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-
-def _kunci(jenis, nilai):
-    return f"login-gagal:{jenis}:{nilai}"
+from .masuk import akun
 
 
 class MasukForm(AuthenticationForm):
-    """Login with username or NIP, throttled per account and per client address."""
+    """Login with username or NIP. Lock-out is django-axes's (settings ``AXES_*``)."""
 
     username = forms.CharField(
         label=_("Nama pengguna atau NIP"),
@@ -26,37 +22,25 @@ class MasukForm(AuthenticationForm):
             "Nama pengguna/NIP atau kata sandi salah. Perhatikan huruf besar dan kecil."
         ),
         "inactive": _("Akun ini tidak aktif. Hubungi admin satker Anda."),
-        "terkunci": _(
-            "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(menit)s menit."
-        ),
     }
 
-    def _kunci_kunci(self):
-        username = (self.data.get("username") or "").strip().lower()
-        ip = self.request.META.get("REMOTE_ADDR", "-") if self.request else "-"
-        return [_kunci("user", username), _kunci("ip", ip)]
-
     def clean(self):
-        batas = settings.LOGIN_MAX_GAGAL
-        if any((cache.get(k) or 0) >= batas for k in self._kunci_kunci()):
-            raise forms.ValidationError(
-                self.error_messages["terkunci"],
-                code="terkunci",
-                params={"menit": max(1, settings.LOGIN_JEDA_DETIK // 60)},
-            )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            self._catat_gagal()
-            raise
-
-    def _catat_gagal(self):
-        for k in self._kunci_kunci():
-            if not cache.add(k, 1, timeout=settings.LOGIN_JEDA_DETIK):
-                try:
-                    cache.incr(k)
-                except ValueError:  # expired between add and incr
-                    cache.set(k, 1, timeout=settings.LOGIN_JEDA_DETIK)
+        """One attempt per account at a time: the account row is locked while axes reads the
+        failure count, the password is checked and a failure is recorded, so parallel guesses
+        queue behind each other and each sees the count the one before wrote. The failure is
+        committed even though the login fails."""
+        galat = None
+        with transaction.atomic():
+            user = akun(self.data.get("username"))
+            if user is not None:
+                list(type(user).objects.select_for_update().filter(pk=user.pk).values("pk"))
+            try:
+                hasil = super().clean()
+            except forms.ValidationError as exc:
+                galat = exc
+        if galat is not None:
+            raise galat
+        return hasil
 
 
 class LupaSandiForm(PasswordResetForm):

@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("eviden.urls")),
     path("", include("penilaian.urls")),
 ]
+
+# A backing service that cannot be reached gets a friendly 503 instead of the 500 page.
+handler500 = "zi_portal.views.galat_server"

@@ -14,8 +14,9 @@
     el.className = "small mt-1";
     el.innerHTML = '<div class="text-truncate"></div>' +
       '<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">' +
-      '<div class="progress-bar bg-success" style="width:0%"></div></div>';
+      '<div class="progress-bar bg-success"></div></div>';
     el.firstChild.textContent = nama;
+    el.querySelector(".progress-bar").style.width = "0%";
     daftar.appendChild(el);
     return el;
   }
