@@ -162,10 +162,13 @@ def pokja_lain_pemakai(*, dokumen, area):
     )
 
 
-def _duplikat(lembar, soal, sha256):
+def _duplikat(lembar, soal_ids, sha256):
+    """A version with this content on any of ``soal_ids``. Called under the work-item locks
+    of those soal (``_pastikan_terbuka``), so two uploads of one file at the same instant
+    queue there and the second one sees the first."""
     return (
         VersiDokumen.objects.filter(
-            sha256=sha256, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal=soal
+            sha256=sha256, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal__in=soal_ids
         )
         .select_related("dokumen")
         .first()
@@ -183,8 +186,11 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
     kunci_tersimpan = None
     try:
         with transaction.atomic():
-            _pastikan_terbuka(lembar, _soal_dokumen(dokumen, soal) if dokumen else [soal.pk])
-            sama = _duplikat(lembar, soal, berkas.sha256)
+            # A new version lands on every soal the document is evidence of: all are locked
+            # and checked. The lock makes the duplicate check and the write one step.
+            soal_ids = _soal_dokumen(dokumen, soal) if dokumen else [soal.pk]
+            _pastikan_terbuka(lembar, soal_ids)
+            sama = _duplikat(lembar, soal_ids, berkas.sha256)
             if sama is not None:
                 raise BerkasDitolak(
                     _("Berkas yang sama persis sudah ada pada soal ini: «%(judul)s» versi %(n)s.")
@@ -228,7 +234,8 @@ def unggah_berkas(*, lembar, soal, user, berkas, dokumen=None, judul=""):
 def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
     """A link (e.g. a published web page or a shared folder) as evidence, or as a new
     version of a link document."""
-    _pastikan_terbuka(lembar, _soal_dokumen(dokumen, soal) if dokumen else [soal.pk])
+    soal_ids = _soal_dokumen(dokumen, soal) if dokumen else [soal.pk]
+    _pastikan_terbuka(lembar, soal_ids)  # locks: the duplicate check below and the write are one
     tautan = (tautan or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(tautan)
@@ -237,7 +244,7 @@ def tambah_tautan(*, lembar, soal, user, tautan, judul="", dokumen=None):
             _("Tautan harus alamat web lengkap yang diawali http:// atau https://.")
         ) from exc
     sudah = VersiDokumen.objects.filter(
-        tautan=tautan, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal=soal
+        tautan=tautan, dokumen__lampiran__lembar=lembar, dokumen__lampiran__soal__in=soal_ids
     ).first()
     if sudah is not None:
         raise BerkasDitolak(_("Tautan ini sudah ada pada soal ini."))

@@ -1,7 +1,9 @@
 """Every write to the WHO side goes through these keyword-only, atomic functions."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import PERAN_POKJA, Anggota, Area, Notifikasi, Pokja, TimZI
 
@@ -21,7 +23,9 @@ def buat_tim(*, satker, tahun, target_predikat):
 
 def lengkapi_pokja(*, tim):
     ada = set(tim.pokja.values_list("area", flat=True))
-    Pokja.objects.bulk_create([Pokja(tim=tim, area=a) for a in Area.values if a not in ada])
+    Pokja.objects.bulk_create(
+        [Pokja(tim=tim, area=a) for a in Area.values if a not in ada], ignore_conflicts=True
+    )
 
 
 @transaction.atomic
@@ -39,7 +43,17 @@ def tetapkan_anggota(*, tim, user, peran, pokja=None):
     existing = Anggota.objects.filter(**lookup).first()
     if existing:
         return existing
-    anggota.save()
+    try:
+        with transaction.atomic():
+            anggota.save()
+    except IntegrityError as exc:
+        # Someone gave the same role at the same instant (the constraints decided).
+        existing = Anggota.objects.filter(**lookup).first()
+        if existing:
+            return existing
+        raise ValidationError(
+            _("Peran ini baru saja diisi orang lain. Muat ulang halaman lalu periksa lagi.")
+        ) from exc
     return anggota
 
 
