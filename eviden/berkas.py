@@ -5,6 +5,12 @@ size are computed, so the web process never holds a whole file in memory. The co
 then identified by its magic bytes (libmagic) and must be on the allow-list AND match the
 file's extension; names are checked for path parts and cleaned. Any refusal raises
 ``BerkasDitolak`` with an Indonesian message, and the temporary file is removed.
+
+Zip-based files are judged by their structure (``eviden.kemasan``) rather than by libmagic
+alone, which names Office files only when their members come in the order it expects: the
+main part's content type (OOXML) or the ``mimetype`` member (ODF) decides, macros are
+refused, and oversized, bomb-like or oddly named archives are refused before anything is
+decompressed.
 """
 
 import contextlib
@@ -17,8 +23,11 @@ from dataclasses import dataclass
 
 import magic
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import kemasan
 
 POTONGAN = 1024 * 1024
 
@@ -111,7 +120,38 @@ _APA = {
         gettext_lazy("gambar TIFF"),
         gettext_lazy("simpan gambar itu sebagai PNG, JPG atau PDF"),
     ),
+    # Kinds told apart by the zip structure (eviden.kemasan) that are not on the list.
+    "application/vnd.oasis.opendocument.presentation": (
+        gettext_lazy("presentasi OpenDocument (ODP)"),
+        gettext_lazy("simpan ulang sebagai PPTX atau PDF"),
+    ),
+    "application/vnd.oasis.opendocument.graphics": (
+        gettext_lazy("gambar OpenDocument (ODG)"),
+        gettext_lazy("simpan gambar itu sebagai PNG, JPG atau PDF"),
+    ),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template": (
+        gettext_lazy("templat Word (.dotx)"),
+        gettext_lazy("simpan ulang sebagai DOCX atau PDF"),
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template": (
+        gettext_lazy("templat Excel (.xltx)"),
+        gettext_lazy("simpan ulang sebagai XLSX atau PDF"),
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.template": (
+        gettext_lazy("templat PowerPoint (.potx)"),
+        gettext_lazy("simpan ulang sebagai PPTX atau PDF"),
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow": (
+        gettext_lazy("tayangan PowerPoint (.ppsx)"),
+        gettext_lazy("simpan ulang sebagai PPTX atau PDF"),
+    ),
 }
+# Any other OpenDocument kind (templates, drawings, formulas, databases).
+_APA_ODF_LAIN = (
+    gettext_lazy("dokumen OpenDocument jenis lain"),
+    gettext_lazy("simpan ulang sebagai ODT, ODS atau PDF"),
+)
+_APA_LAIN = (gettext_lazy("berkas yang jenisnya tidak dikenali"), _SAYA_UNGGAH)
 _NAMA_IZIN = {
     "application/pdf": gettext_lazy("dokumen PDF"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy(
@@ -146,7 +186,8 @@ def pesan_isi_salah(mime, ext):
             "benar": sorted(IZIN[mime])[0],
             "harap": diharapkan,
         }
-    apa, saran = _APA.get(mime, (gettext_lazy("berkas yang jenisnya tidak dikenali"), _SAYA_UNGGAH))
+    lain = _APA_ODF_LAIN if mime.startswith("application/vnd.oasis.opendocument.") else _APA_LAIN
+    apa, saran = _APA.get(mime, lain)
     return _("Isinya %(apa)s, bukan %(harap)s; %(saran)s.") % {
         "apa": apa,
         "harap": diharapkan,
@@ -175,6 +216,74 @@ class BerkasMasuk:
 
 def batas_bita():
     return settings.EVIDEN_MAKS_MB * 1024 * 1024
+
+
+# Total declared uncompressed size of a zip-based upload, as a multiple of the upload
+# limit (500 MB at the default 50 MB). Photo- and media-heavy documents hardly compress
+# (about 1:1) and large spreadsheets' XML compresses about 10:1 overall, so a real file
+# at the upload limit stays under it; a smaller file may still expand further (up to the
+# same absolute ceiling). More than that is a decompression bomb for whoever opens the
+# file later (a reviewer's Office, a preview or virus scanner), not evidence.
+KALI_UKURAN_TERBUKA = 10
+
+# The kind a user should save a macro-enabled file as (format names, not translated).
+_TANPA_MAKRO = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+
+
+def pesan_kemasan(ditolak):
+    """The message for a zip refused by its structure (``kemasan.Ditolak``)."""
+    if ditolak.alasan == kemasan.RUSAK:
+        return _(
+            "Berkas ini rusak atau tidak utuh, sehingga isinya tidak dapat diperiksa; buka "
+            "berkas aslinya, simpan ulang, lalu unggah lagi."
+        )
+    if ditolak.alasan == kemasan.MAKRO:
+        return _(
+            "Berkas ini memuat makro (program yang dapat berjalan ketika berkas dibuka); "
+            "simpan ulang sebagai %(jenis)s biasa tanpa makro, atau sebagai PDF, lalu "
+            "unggah lagi."
+        ) % {"jenis": _TANPA_MAKRO.get(ditolak.mime) or _("DOCX, XLSX atau PPTX")}
+    if ditolak.alasan == kemasan.BANYAK:
+        alasan = _("isinya terdiri atas lebih dari %(n)s bagian") % {
+            "n": number_format(kemasan.MAKS_ANGGOTA, force_grouping=True)
+        }
+    elif ditolak.alasan == kemasan.BESAR:
+        alasan = _("ukuran isinya setelah dibuka melebihi %(mb)s MB") % {
+            "mb": KALI_UKURAN_TERBUKA * settings.EVIDEN_MAKS_MB
+        }
+    elif ditolak.alasan == kemasan.BOM:
+        alasan = _("ada bagian yang dipadatkan secara tidak wajar, ciri khas bom ZIP")
+    else:  # kemasan.NAMA
+        alasan = _("ada nama bagian yang tidak wajar, misalnya menunjuk ke luar foldernya")
+    return _(
+        "Berkas ini ditolak karena berpotensi berbahaya: %(alasan)s. Buka berkas aslinya, "
+        "simpan ulang sebagai dokumen biasa (DOCX, XLSX, PPTX, ODT, ODS atau PDF), lalu "
+        "unggah lagi."
+    ) % {"alasan": alasan}
+
+
+def _jenis_zip(path, mime, batas):
+    """Zip-based files are judged by their structure (libmagic only knows some member
+    orders); anything else keeps libmagic's ``mime``."""
+    if kemasan.zip_di_awal(path):
+        try:
+            return kemasan.jenis(path, maks_total=KALI_UKURAN_TERBUKA * batas)
+        except kemasan.Ditolak as e:
+            raise BerkasDitolak(pesan_kemasan(e)) from None
+    if kemasan.mirip_zip(mime):
+        # A zip behind other data (libmagic: "extra data prepended"), such as a program
+        # with a document appended. Never accepted; named by its first bytes when they are
+        # something the user knows (a program), else an archive.
+        with open(path, "rb") as f:
+            depan = magic.from_buffer(f.read(8192), mime=True)
+        return kemasan.ZIP if depan in IZIN else depan
+    return mime
 
 
 def bersihkan_nama(nama):
@@ -234,6 +343,7 @@ def terima(aliran, nama, panjang=None):
         if ukuran == 0:
             raise BerkasDitolak(_("Berkas kosong (0 bita) tidak dapat dijadikan eviden."))
         mime = magic.from_file(path, mime=True)
+        mime = _jenis_zip(path, mime, batas)
         if mime not in IZIN or ext not in IZIN[mime]:
             raise BerkasDitolak(pesan_isi_salah(mime, ext))
     except BaseException:

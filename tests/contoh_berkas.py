@@ -31,29 +31,54 @@ def pdf(teks="Surat Keputusan Tim ZI"):
     return keluar.getvalue()
 
 
-def ooxml(jenis):
-    bagian = {
-        "docx": "word/document.xml",
-        "xlsx": "xl/workbook.xml",
-        "pptx": "ppt/presentation.xml",
-    }
+_OOXML = "application/vnd.openxmlformats-officedocument."
+# Main part and its content type, as Office writes them.
+OOXML_UTAMA = {
+    "docx": ("word/document.xml", _OOXML + "wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml", _OOXML + "spreadsheetml.sheet.main+xml"),
+    "pptx": ("ppt/presentation.xml", _OOXML + "presentationml.presentation.main+xml"),
+}
+
+
+def ooxml(jenis, tipe_utama=None, tambahan=()):
+    """A minimal OOXML package: [Content_Types].xml first (as Office writes it), the
+    package relationship, and the main part. ``tipe_utama`` overrides the main part's
+    content type (e.g. a macro-enabled one); ``tambahan`` adds (name, bytes) members."""
+    bagian, tipe = OOXML_UTAMA[jenis]
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"></Types>',
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{bagian}" ContentType="{tipe_utama or tipe}"/>'
+            "</Types>",
         )
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        z.writestr(bagian[jenis], '<?xml version="1.0"?><x/>')
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/officeDocument" Target="{bagian}"/></Relationships>',
+        )
+        z.writestr(bagian, '<?xml version="1.0"?><x/>')
+        for nama, isi in tambahan:
+            z.writestr(nama, isi)
     return b.getvalue()
 
 
-def odf(mime):
+def odf(mime, tambahan=()):
+    """A minimal ODF package: ``mimetype`` first and stored, then content.xml;
+    ``tambahan`` adds (name, bytes) members (e.g. a Basic/ macro library)."""
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), mime, compress_type=zipfile.ZIP_STORED)
         z.writestr("content.xml", "<x/>", compress_type=zipfile.ZIP_DEFLATED)
+        for nama, isi in tambahan:
+            z.writestr(nama, isi, compress_type=zipfile.ZIP_DEFLATED)
     return b.getvalue()
 
 
