@@ -64,6 +64,8 @@ def gunicorn(tmp_path_factory):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         DATA_DIR=str(data_dir),
+        # Its own static folder: parallel test runs must not collect into one shared folder.
+        STATIC_ROOT=str(data_dir / "static"),
     )
     py = sys.executable
     for perintah in (["migrate"], ["collectstatic", "--noinput"], ["demo"]):
