@@ -4,7 +4,6 @@ only once on a soal, whatever the timing; the losers get the duplicate message a
 object in storage."""
 
 import os
-import threading
 from urllib.parse import quote, unquote
 
 import pytest
@@ -16,6 +15,7 @@ from eviden.models import Dokumen, Eviden, Soal, VersiDokumen
 from pokja.models import Anggota, Peran
 from pokja.services import tetapkan_anggota
 
+from . import alat
 from . import contoh_berkas as cb
 from .factories import UserFactory
 
@@ -36,26 +36,7 @@ def soal1(dunia):
 
 
 def serentak(fungsi, n=N):
-    """Run fungsi(i) in n threads released at the same instant; returns the results."""
-    mulai = threading.Barrier(n)
-    hasil, galat = [None] * n, []
-
-    def jalan(i):
-        try:
-            mulai.wait(10)
-            hasil[i] = fungsi(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            galat.append(exc)
-        finally:
-            connection.close()
-
-    benang = [threading.Thread(target=jalan, args=(i,)) for i in range(n)]
-    for b in benang:
-        b.start()
-    for b in benang:
-        b.join(60)
-    assert galat == []
-    return hasil
+    return alat.serentak(fungsi, n)
 
 
 def _unggah(user, url, nama, isi):

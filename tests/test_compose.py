@@ -21,10 +21,8 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from http.cookies import SimpleCookie
@@ -35,6 +33,7 @@ import yaml
 from django.urls import Resolver404, resolve
 
 from . import contoh_berkas as cb
+from .alat import klien_s3, port_bebas, sql, tunggu_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "zi.contoh.go.id"  # ALLOWED_HOSTS of .env.example
@@ -99,12 +98,6 @@ def interpolasi(nilai, dotenv):
 # --- The stack ----------------------------------------------------------------------------------
 
 
-def _port_bebas():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _salin_konteks(tujuan):
     """`COPY . .`: the repository's files (tracked and new, as they are now) minus
     .dockerignore's entries."""
@@ -129,17 +122,6 @@ def _salin_konteks(tujuan):
         shutil.copy2(ROOT / nama, tujuan / nama)
 
 
-def _sql(perintah):
-    import psycopg2
-
-    conn = psycopg2.connect(os.environ["DATABASE_URL"])
-    try:
-        conn.autocommit = True
-        conn.cursor().execute(perintah)
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def tumpukan(tmp_path_factory):
     for perlu in ("DATABASE_URL", "REDIS_URL", "S3_UJI_ENDPOINT"):
@@ -147,8 +129,6 @@ def tumpukan(tmp_path_factory):
             if os.environ.get("CI"):
                 pytest.fail(f"CI tanpa {perlu}: jalankan lewat `make test`.")
             pytest.skip(f"butuh {perlu} dari `make test`")
-    import boto3
-
     akar = tmp_path_factory.mktemp("kontainer")
     app, data = akar / "app", akar / "data"
     app.mkdir()
@@ -209,14 +189,8 @@ def tumpukan(tmp_path_factory):
     assert str(data) == lingkungan["DATA_DIR"]
 
     # What the compose file's one-shot services provide: the database and the bucket.
-    _sql(f'CREATE DATABASE "{nama_db}"')
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=os.environ["S3_UJI_ENDPOINT"],
-        aws_access_key_id=os.environ["S3_UJI_ACCESS_KEY"],
-        aws_secret_access_key=os.environ["S3_UJI_SECRET_KEY"],
-        region_name="us-east-1",
-    )
+    sql(f'CREATE DATABASE "{nama_db}"')
+    s3 = klien_s3()
     bucket = lingkungan["AWS_STORAGE_BUCKET_NAME"]
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=bucket)
@@ -238,26 +212,20 @@ def tumpukan(tmp_path_factory):
 
     # The web command: the image's CMD (compose's web service does not override it).
     assert "command" not in web
-    port = _port_bebas()
+    port = port_bebas()
     argv = [a.replace("0.0.0.0:8000", f"127.0.0.1:{port}") for a in cmd]
     assert argv[0] == "gunicorn"
     argv[0] = str(Path(sys.executable).parent / "gunicorn")
     log = open(akar / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     proses = subprocess.Popen(argv, cwd=app, env=lingkungan, stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proses.poll() is None, (akar / "gunicorn.log").read_text()
-                time.sleep(0.1)
+        tunggu_port(port, proses, akar / "gunicorn.log")
         yield {"port": port, "log": akar / "gunicorn.log", "s3": s3, "bucket": bucket}
     finally:
         proses.terminate()
         proses.wait(timeout=30)
         log.close()
-        _sql(f'DROP DATABASE IF EXISTS "{nama_db}" WITH (FORCE)')
+        sql(f'DROP DATABASE IF EXISTS "{nama_db}" WITH (FORCE)')
 
 
 class Peramban:

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from . import contoh_berkas as cb
-from .test_compose import Peramban, _port_bebas, _sql
+from .alat import klien_s3, port_bebas, sql, tunggu_port
+from .test_compose import Peramban
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +33,7 @@ class Relai:
     """A TCP relay to ``tujuan`` on a loopback port that can be cut and reopened."""
 
     def __init__(self, tujuan):
-        self.tujuan, self.port = tujuan, _port_bebas()
+        self.tujuan, self.port = tujuan, port_bebas()
         self._soket, self._sambungan, self._kunci = None, [], threading.Lock()
         self.buka()
 
@@ -93,22 +94,14 @@ def portal(tmp_path_factory):
             if os.environ.get("CI"):
                 pytest.fail(f"CI tanpa {perlu}: jalankan lewat `make test`.")
             pytest.skip(f"butuh {perlu} dari `make test`")
-    import boto3
-
     data = tmp_path_factory.mktemp("gangguan")
     db = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     s3 = urllib.parse.urlsplit(os.environ["S3_UJI_ENDPOINT"])
     relai_db, relai_s3 = Relai((db.hostname, db.port)), Relai((s3.hostname, s3.port))
     nama_db, bucket = f"gangguan_{secrets.token_hex(4)}", f"gangguan-{secrets.token_hex(4)}"
-    _sql(f'CREATE DATABASE "{nama_db}"')
-    klien_s3 = boto3.client(
-        "s3",
-        endpoint_url=os.environ["S3_UJI_ENDPOINT"],
-        aws_access_key_id=os.environ["S3_UJI_ACCESS_KEY"],
-        aws_secret_access_key=os.environ["S3_UJI_SECRET_KEY"],
-        region_name="us-east-1",
-    )
-    klien_s3.create_bucket(Bucket=bucket)
+    sql(f'CREATE DATABASE "{nama_db}"')
+    s3_klien = klien_s3()
+    s3_klien.create_bucket(Bucket=bucket)
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     env.update(
         DEBUG="false",
@@ -131,7 +124,7 @@ def portal(tmp_path_factory):
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    port = _port_bebas()
+    port = port_bebas()
     log = open(data / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     proses = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "zi_portal.wsgi:application"]
@@ -143,19 +136,14 @@ def portal(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        tunggu_port(port, proses, data / "gunicorn.log")
         yield {
             "port": port,
             "pid": proses.pid,
             "db": relai_db,
             "s3": relai_s3,
             "bucket": bucket,
-            "klien_s3": klien_s3,
+            "klien_s3": s3_klien,
             "nama_db": nama_db,
             "log": data / "gunicorn.log",
         }
@@ -165,11 +153,11 @@ def portal(tmp_path_factory):
         log.close()
         relai_db.putus()
         relai_s3.putus()
-        _sql(f'DROP DATABASE IF EXISTS "{nama_db}" WITH (FORCE)')
-        objek = klien_s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+        sql(f'DROP DATABASE IF EXISTS "{nama_db}" WITH (FORCE)')
+        objek = s3_klien.list_objects_v2(Bucket=bucket).get("Contents", [])
         for o in objek:
-            klien_s3.delete_object(Bucket=bucket, Key=o["Key"])
-        klien_s3.delete_bucket(Bucket=bucket)
+            s3_klien.delete_object(Bucket=bucket, Key=o["Key"])
+        s3_klien.delete_bucket(Bucket=bucket)
 
 
 def _503(r, body):

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from .alat import serentak
 from .factories import SANDI
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,29 +66,14 @@ def test_parallel_guesses_check_at_most_the_limit_of_passwords(hitung, akun):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (make test)")
     n = 30
-    mulai = threading.Barrier(n)
-    status, salah = [], []
 
     def tebak(i):
-        try:
-            c = Client()
-            mulai.wait(10)
-            # Half by username, half by NIP: one account, one count.
-            nama = akun.username if i % 2 else akun.nip
-            r = masuk(c, nama, f"tebakan-{i}")
-            status.append(r.status_code)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            salah.append(exc)
-        finally:
-            connection.close()
+        c = Client()
+        # Half by username, half by NIP: one account, one count.
+        nama = akun.username if i % 2 else akun.nip
+        return masuk(c, nama, f"tebakan-{i}").status_code
 
-    benang = [threading.Thread(target=tebak, args=(i,)) for i in range(n)]
-    for b in benang:
-        b.start()
-    for b in benang:
-        b.join(60)
-    assert salah == []
-    assert len(status) == n
+    status = serentak(tebak, n)
     # Only the first BATAS guesses reached the password check; the rest were refused before it.
     assert hitung.diperiksa == BATAS
     assert status.count(429) == n - BATAS + 1  # the BATAS-th failure already answers locked

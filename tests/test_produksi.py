@@ -7,12 +7,13 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+
+from .alat import tunggu_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,12 +90,7 @@ def gunicorn(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        tunggu_port(port, proses, data_dir / "gunicorn.log")
         yield port
     finally:
         proses.terminate()
