@@ -1,9 +1,10 @@
 """Memory of the web process while a 200 MB evidence file is uploaded.
 
-Starts gunicorn (one sync worker, production settings) on loopback, signs in as anggota1,
-streams a 200 MB MP4 to the upload endpoint in 1 MiB chunks (generated, never held whole in
-this process either), and samples the worker's resident memory (/proc/PID/status) every
-20 ms. Writes $BENCH_DIR/unggah_memori.json (default var/bench/).
+Starts gunicorn as the Dockerfile's CMD runs it (gthread worker class with its threads,
+production settings), but with the one worker whose memory is measured, on a loopback port;
+signs in as anggota1, streams a 200 MB MP4 to the upload endpoint in 1 MiB chunks (generated,
+never held whole in this process either), and samples the worker's resident memory
+(/proc/PID/status) every 20 ms. Writes $BENCH_DIR/unggah_memori.json (default var/bench/).
 """
 
 import http.client
@@ -22,6 +23,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _tumpukan import argv_gunicorn  # noqa: E402  (the Dockerfile's CMD)
+
 UKURAN = int(os.environ.get("BENCH_UKURAN_MB", "200")) * 1024 * 1024
 POTONGAN = 1024 * 1024
 MP4_KEPALA = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
@@ -89,17 +94,9 @@ def main():
             stdout=subprocess.DEVNULL,
         )
     port = port_bebas()
+    argv = argv_gunicorn(port, {"--workers": "1"})
     gunicorn = subprocess.Popen(
-        [
-            str(Path(py).parent / "gunicorn"),
-            "zi_portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "600",
-        ],
+        argv,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -174,7 +171,8 @@ def main():
         assert status == 200 and "tersimpan" in html, (status, html[:500])
         stored = sum(p.stat().st_size for p in Path(data_dir, "media").rglob("*") if p.is_file())
         hasil = {
-            "benchmark": "web worker memory while uploading one file (gunicorn sync worker)",
+            "benchmark": "web worker memory while uploading one file (one gunicorn gthread worker)",
+            "gunicorn_argv": ["gunicorn", *argv[1:]],
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "upload_mb": UKURAN // (1024 * 1024),
             "stored_bytes": stored,
