@@ -3,7 +3,8 @@
 The Pokja workspaces and the dashboards are measured at full data: every soal of the
 worksheet carries 5 documents × 3 versions (rows only; page time does not depend on file
 bytes), plus an answer and an assignment, built by tests/lembar_penuh.py (the same "full
-worksheet" the tests use).
+worksheet" the tests use). Pokja I's soal are assigned to koordinator1, the measured member,
+so their Tugas saya lists them (checked: the page must have rows).
 
 Run through `make bench` (fresh PostgreSQL + Redis on loopback) or directly with any
 settings. Requests go through Django's full handler stack in-process (middleware, session,
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +30,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from eviden.models import Soal  # noqa: E402
+from eviden.models import Butir, Soal  # noqa: E402
 from pokja.models import Pokja  # noqa: E402
 from tests.lembar_penuh import isi_penuh  # noqa: E402  (the same full worksheet as the tests)
 
@@ -41,7 +45,9 @@ ULANG = int(os.environ.get("BENCH_ULANG", "60"))
 PEMANASAN = 5
 
 
-def ukur(client, url):
+def ukur(client, url, baris=None):
+    """Server time of ``url``; ``baris``: a marker of the page's rows, which must be there
+    (counted in the result)."""
     for _ in range(PEMANASAN):
         assert client.get(url).status_code == 200
     waktu = []
@@ -53,7 +59,12 @@ def ukur(client, url):
     with CaptureQueriesContext(connection) as q:
         html = client.get(url).content
     waktu.sort()
+    hasil = {}
+    if baris:
+        hasil["rows"] = html.decode().count(baris)
+        assert hasil["rows"], f"{url}: tidak ada baris ({baris})"
     return {
+        **hasil,
         "url": url,
         "html_bytes": len(html),
         "n": ULANG,
@@ -73,12 +84,21 @@ def main():
         for p in Pokja.objects.filter(tim__satker__kode="KANKEMENAG-KOTA-SEMARANG", tim__tahun=2026)
     }
     tim = Pokja.objects.get(pk=pokja[1]).tim
-    from django.contrib.auth import get_user_model
-
     ketua = get_user_model().objects.get(username="ketua")
     jumlah_soal, jumlah_versi = isi_penuh(tim.lembar_kerja, ketua, dokumen=5, versi=3)
+    # isi_penuh assigns every soal to the chair: Pokja I's go to koordinator1 instead (every
+    # fourth overdue), so the Tugas saya measured below has rows.
+    koordinator1 = get_user_model().objects.get(username="koordinator1")
+    hari_ini = timezone.localdate()
+    butir = list(Butir.objects.filter(lembar=tim.lembar_kerja, soal__area_pokja=1))
+    for i, b in enumerate(sorted(butir, key=lambda b: b.soal_id)):
+        b.ditugaskan_ke = koordinator1
+        b.tenggat = hari_ini + timedelta(days=-3 if i % 4 == 0 else 14)
+    Butir.objects.bulk_update(butir, ["ditugaskan_ke", "tenggat"])
+    # Signed in without a password check: django-axes's backend needs a request, and the
+    # sign-in is not what is measured.
     client = Client()
-    assert client.login(username="koordinator1", password="demo-zi-2026")
+    client.force_login(koordinator1)
     soal1 = Soal.objects.get(instrumen=tim.lembar_kerja.instrumen, kode="A.I.1.i.2")
     lembar = tim.lembar_kerja.pk
     halaman = {
@@ -90,13 +110,15 @@ def main():
         "review_queue (koordinator1: Pokja I soal waiting)": "/antrean-reviu/",
         "tugas_saya": "/tugas-saya/",
     }
-    hasil = {nama: ukur(client, url) for nama, url in halaman.items()}
+    # Rows of Tugas saya: soal assigned to koordinator1 (data-jenis="tugas").
+    baris = {"/tugas-saya/": 'data-jenis="tugas"'}
+    hasil = {nama: ukur(client, url, baris.get(url)) for nama, url in halaman.items()}
     kosong = hasil["bare_authenticated_page (ganti-sandi)"]["median_ms"]
     for h in hasil.values():
         h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
     # The dashboards, as the chair (who may open both), next to the chair's own bare page.
     chair = Client()
-    assert chair.login(username="ketua", password="demo-zi-2026")
+    chair.force_login(ketua)
     halaman_ketua = {
         "bare_authenticated_page (ganti-sandi), as ketua": "/ganti-sandi/",
         "chair_dashboard (all soal x 5 files x 3 versions)": f"/tim/{tim.pk}/dasbor/",
