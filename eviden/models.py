@@ -449,6 +449,12 @@ class VersiDokumen(models.Model):
     def __str__(self):
         return f"{self.dokumen} v{self.nomor}"
 
+    def save(self, *args, **kwargs):
+        # A version is what a frozen submission and the audit trail point at: written once.
+        if not self._state.adding:
+            raise ValueError("VersiDokumen tidak dapat diubah; unggah versi baru.")
+        super().save(*args, **kwargs)
+
     @property
     def adalah_tautan(self):
         return bool(self.tautan)

@@ -34,6 +34,7 @@ from .models import (
     StatusButir,
     VersiDokumen,
 )
+from .sinyal import soal_dikembalikan
 
 
 @transaction.atomic
@@ -430,6 +431,16 @@ def reviu(*, lembar, soal, user, setujui, catatan="", pengajuan=None):
         teks=(teks % {"kode": soal.kode, "nama": user.get_full_name(), "catatan": catatan})[:300],
         tautan=tautan_soal(lembar, soal),
     )
+    if not setujui:
+        soal_dikembalikan.send(
+            sender=Butir,
+            lembar=lembar,
+            soal=soal,
+            butir=butir,
+            user=user,
+            penerima=penerima,
+            catatan=catatan,
+        )
     return butir
 
 

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PenilaianConfig(AppConfig):
     name = "penilaian"
     verbose_name = _("Penilaian")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from eviden.sinyal import soal_dikembalikan
+        from pokja.models import TimZI
+
+        from . import penerima
+
+        post_save.connect(penerima.tim_dibuat, sender=TimZI, dispatch_uid="penilaian-kalender")
+        soal_dikembalikan.connect(penerima.soal_dikembalikan, dispatch_uid="penilaian-kembali")

@@ -1,6 +1,7 @@
 """WHEN / HOW GOOD: the score over time (stages, snapshots and reminders arrive with their
 issues). Dependencies point one way: penilaian → eviden → pokja → zi_portal."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,300 @@ class SkorHarian(models.Model):
 
     def __str__(self):
         return f"{self.tim} {self.tanggal}: {self.total}"
+
+
+# --- Stages, frozen submissions, reminders ---------------------------------------------------
+
+
+class JenisTahapan(models.TextChoices):
+    """The PMPZI stages of a periode, in calendar order (zi-domain.md §3.2–3.3)."""
+
+    MANDIRI = "mandiri", _("Penilaian mandiri (PMPZI)")
+    PENDAHULUAN = "pendahuluan", _("Penilaian pendahuluan (TPP)")
+    EXIT_MEETING = "exit_meeting", _("Exit meeting")
+    PERBAIKAN = "perbaikan", _("Perbaikan eviden")
+    LANJUTAN = "lanjutan", _("Penilaian lanjutan")
+    TPI = "tpi", _("Evaluasi TPI (Itjen)")
+    TPN = "tpn", _("Evaluasi TPN (KemenPANRB)")
+
+
+URUTAN_TAHAPAN = {j.value: i for i, j in enumerate(JenisTahapan, start=1)}
+# Days before an evidence deadline on which reminders go out (0 = the day itself).
+PENGINGAT_BAWAAN = [30, 14, 7, 3, 1, 0]
+
+
+def pengingat_bawaan():
+    return list(PENGINGAT_BAWAAN)
+
+
+class Tahapan(models.Model):
+    """One stage of a team's periode. Times are instants (stored in UTC, shown in WIB); a
+    date entered as a deadline means 23:59 WIB of that day. Status follows from the dates."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.CASCADE, related_name="tahapan"
+    )
+    jenis = models.CharField(_("tahapan"), max_length=20, choices=JenisTahapan.choices)
+    mulai = models.DateTimeField(_("mulai"))
+    selesai = models.DateTimeField(_("selesai"))
+    tenggat_eviden = models.DateTimeField(_("tenggat eviden"), null=True, blank=True)
+    pengingat_hari = models.JSONField(
+        _("pengingat (hari sebelum tenggat)"), default=pengingat_bawaan, blank=True
+    )
+    diubah_pada = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tahapan penilaian")
+        verbose_name_plural = _("tahapan penilaian")
+        ordering = ["tim", "mulai"]
+        constraints = [
+            models.UniqueConstraint(fields=["tim", "jenis"], name="penilaian_tahapan_satu_jenis"),
+            models.CheckConstraint(
+                condition=Q(selesai__gte=models.F("mulai")),
+                name="penilaian_tahapan_selesai_setelah_mulai",
+            ),
+            models.CheckConstraint(
+                condition=Q(jenis__in=[j.value for j in JenisTahapan]),
+                name="penilaian_tahapan_jenis_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jenis_display()} — {self.tim}"
+
+    @property
+    def tenggat(self):
+        """The instant that counts as this stage's deadline: the evidence deadline, or the
+        end of the stage when it has none."""
+        return self.tenggat_eviden or self.selesai
+
+    @property
+    def menerima_pengajuan(self):
+        return self.jenis != JenisTahapan.EXIT_MEETING
+
+    def status_pada(self, waktu):
+        if waktu < self.mulai:
+            return "akan_datang"
+        if waktu <= self.selesai:
+            return "berlangsung"
+        return "selesai"
+
+
+class BekuQuerySet(models.QuerySet):
+    """Rows of a frozen submission are written once: bulk updates and deletes are refused
+    (the database refuses them too, by trigger)."""
+
+    def update(self, **kwargs):
+        raise BekuError(_("Pengajuan yang sudah dibekukan tidak dapat diubah."))
+
+    def delete(self):
+        raise BekuError(_("Pengajuan yang sudah dibekukan tidak dapat dihapus."))
+
+
+class BekuError(Exception):
+    """A write to a frozen submission."""
+
+
+class Beku(models.Model):
+    """Insert-only rows: ``save`` on an existing row and ``delete`` raise ``BekuError``."""
+
+    objects = BekuQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise BekuError(_("Pengajuan yang sudah dibekukan tidak dapat diubah."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise BekuError(_("Pengajuan yang sudah dibekukan tidak dapat dihapus."))
+
+
+class Pengajuan(Beku):
+    """The team's LKE as submitted for a stage: answers, notes, review states, scores and
+    the exact evidence versions at that moment. Never changed; a new submission inside the
+    correction window supersedes it (the highest ``nomor`` of a stage is the one in force)."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.PROTECT, related_name="pengajuan"
+    )
+    tahapan = models.ForeignKey(
+        Tahapan, verbose_name=_("tahapan"), on_delete=models.PROTECT, related_name="pengajuan"
+    )
+    nomor = models.PositiveSmallIntegerField(_("nomor pengajuan"))
+    instrumen = models.ForeignKey(
+        "eviden.Instrumen", verbose_name=_("instrumen"), on_delete=models.PROTECT, related_name="+"
+    )
+    diajukan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    diajukan_pada = models.DateTimeField(_("diajukan pada"))
+    terlambat = models.BooleanField(_("terlambat"), default=False)
+    alasan_terlambat = models.TextField(_("alasan terlambat"), blank=True)
+    total = models.DecimalField(_("nilai total"), max_digits=9, decimal_places=4)
+    pengungkit = models.DecimalField(_("pengungkit"), max_digits=9, decimal_places=4)
+    hasil = models.DecimalField(_("hasil"), max_digits=9, decimal_places=4)
+    area = models.JSONField(_("nilai per area"), default=dict)
+    memenuhi_wbk = models.BooleanField(_("memenuhi WBK"), default=False)
+    memenuhi_wbbm = models.BooleanField(_("memenuhi WBBM"), default=False)
+
+    class Meta:
+        verbose_name = _("pengajuan")
+        verbose_name_plural = _("pengajuan")
+        ordering = ["tim", "tahapan__mulai", "nomor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahapan", "nomor"], name="penilaian_pengajuan_nomor_unik"
+            ),
+            models.CheckConstraint(
+                condition=Q(terlambat=False) | ~Q(alasan_terlambat=""),
+                name="penilaian_pengajuan_terlambat_wajib_alasan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tahapan.get_jenis_display()} #{self.nomor} — {self.tim}"
+
+
+class JawabanBeku(Beku):
+    """One soal as submitted (every soal of the instrument has a row; unanswered ones are
+    empty with ``nilai`` null)."""
+
+    pengajuan = models.ForeignKey(Pengajuan, on_delete=models.PROTECT, related_name="jawaban")
+    soal = models.ForeignKey("eviden.Soal", on_delete=models.PROTECT, related_name="+")
+    pilihan = models.CharField(_("pilihan"), max_length=8, blank=True)
+    angka = models.DecimalField(_("angka"), max_digits=14, decimal_places=4, null=True)
+    penjelasan = models.TextField(_("penjelasan"), blank=True)
+    status = models.CharField(_("status reviu"), max_length=10, blank=True)
+    catatan_reviu = models.TextField(_("catatan reviu"), blank=True)
+    nilai = models.DecimalField(_("nilai"), max_digits=9, decimal_places=6, null=True)
+
+    class Meta:
+        verbose_name = _("jawaban yang diajukan")
+        verbose_name_plural = _("jawaban yang diajukan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pengajuan", "soal"], name="penilaian_jawaban_beku_satu_per_soal"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.pengajuan_id}/{self.soal_id}: {self.pilihan or self.angka or ''}"
+
+
+class EvidenBeku(Beku):
+    """An evidence version as submitted for a soal: the exact ``VersiDokumen`` (protected)."""
+
+    pengajuan = models.ForeignKey(Pengajuan, on_delete=models.PROTECT, related_name="eviden")
+    soal = models.ForeignKey("eviden.Soal", on_delete=models.PROTECT, related_name="+")
+    versi = models.ForeignKey("eviden.VersiDokumen", on_delete=models.PROTECT, related_name="+")
+    judul = models.CharField(_("judul"), max_length=200)
+
+    class Meta:
+        verbose_name = _("eviden yang diajukan")
+        verbose_name_plural = _("eviden yang diajukan")
+        ordering = ["pengajuan", "soal", "judul"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pengajuan", "soal", "versi"], name="penilaian_eviden_beku_unik"
+            )
+        ]
+
+    def __str__(self):
+        return self.judul
+
+
+class JenisPengingat(models.TextChoices):
+    TENGGAT = "tenggat", _("Tenggat tahapan")
+    DIBUKA = "dibuka", _("Tahapan dibuka")
+    TERLAMBAT = "terlambat", _("Tugas melewati tenggat")
+    DIKEMBALIKAN = "dikembalikan", _("Soal dikembalikan")
+    DIBEKUKAN = "dibekukan", _("Pengajuan dibekukan")
+
+
+class Pengingat(models.Model):
+    """The ledger of reminders: one row per (subject, recipient, kind, day). ``sasaran`` names
+    the subject ("tahapan:12:h7", "butir:345", "pengajuan:6"); the unique constraint is what
+    makes a re-run, a retry or a second beat process send nothing twice."""
+
+    tim = models.ForeignKey(TimZI, on_delete=models.CASCADE, related_name="pengingat")
+    penerima = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pengingat"
+    )
+    jenis = models.CharField(_("jenis"), max_length=20, choices=JenisPengingat.choices)
+    sasaran = models.CharField(_("sasaran"), max_length=80)
+    tanggal = models.DateField(_("tanggal"))
+    judul = models.CharField(_("judul"), max_length=200)
+    isi = models.TextField(_("isi"))
+    tautan = models.CharField(_("tautan"), max_length=300, blank=True)
+    dibuat_pada = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
+        ordering = ["-dibuat_pada", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sasaran", "penerima", "jenis", "tanggal"],
+                name="penilaian_pengingat_sekali",
+            )
+        ]
+        indexes = [models.Index(fields=["tim", "-dibuat_pada"], name="penilaian_pengingat_tim")]
+
+    def __str__(self):
+        return f"{self.judul} → {self.penerima}"
+
+
+class Kanal(models.TextChoices):
+    EMAIL = "email", _("Email")
+    INAPP = "inapp", _("Notifikasi portal")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class StatusKirim(models.TextChoices):
+    MENUNGGU = "menunggu", _("Menunggu")
+    TERKIRIM = "terkirim", _("Terkirim")
+    GAGAL = "gagal", _("Gagal")
+
+
+class Pengiriman(models.Model):
+    """The delivery of a reminder over one channel: the outbox and the delivery log. A row
+    waits (``menunggu``) until a worker delivers it; failures are retried with back-off and
+    end as ``gagal`` with the last error."""
+
+    pengingat = models.ForeignKey(Pengingat, on_delete=models.CASCADE, related_name="pengiriman")
+    kanal = models.CharField(_("kanal"), max_length=10, choices=Kanal.choices)
+    tujuan = models.CharField(_("tujuan"), max_length=254, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusKirim.choices, default=StatusKirim.MENUNGGU
+    )
+    percobaan = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    galat = models.TextField(_("galat terakhir"), blank=True)
+    dicoba_pada = models.DateTimeField(_("dicoba pada"), null=True, blank=True)
+    terkirim_pada = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pengiriman pengingat")
+        verbose_name_plural = _("pengiriman pengingat")
+        ordering = ["pengingat", "kanal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pengingat", "kanal"], name="penilaian_pengiriman_sekali_per_kanal"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["menunggu", "terkirim", "gagal"]),
+                name="penilaian_pengiriman_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["dicoba_pada"],
+                condition=Q(status="menunggu"),
+                name="penilaian_pengiriman_antre",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.pengingat} [{self.kanal}: {self.status}]"

@@ -1,11 +1,26 @@
 """Writes on the penilaian side: keyword-only and atomic."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from eviden.models import LembarKerja
+from eviden.models import Butir, Eviden, Jawaban, LembarKerja, Soal, VersiDokumen
+from pokja.models import Anggota, TimZI
+from zi_portal.format import angka, waktu
 
-from .models import SkorHarian
+from .kalender import kalender_usulan
+from .models import (
+    EvidenBeku,
+    JawabanBeku,
+    JenisPengingat,
+    JenisTahapan,
+    Pengajuan,
+    SkorHarian,
+    Tahapan,
+)
 from .selectors import skor_lembar
 
 
@@ -30,3 +45,158 @@ def catat_skor(*, tim_id, tanggal=None):
         },
     )
     return baris
+
+
+# --- Stages ---------------------------------------------------------------------------------
+
+
+def usulkan_kalender(*, tim):
+    """The usual Kemenag calendar for ``tim``'s periode (kalender.kalender_usulan): only the
+    stages the team does not have yet, so the chair's changes are never overwritten."""
+    ada = set(Tahapan.objects.filter(tim=tim).values_list("jenis", flat=True))
+    Tahapan.objects.bulk_create(
+        Tahapan(tim=tim, jenis=jenis, mulai=mulai, selesai=selesai, tenggat_eviden=tenggat)
+        for jenis, mulai, selesai, tenggat in kalender_usulan(tim.tahun)
+        if jenis not in ada
+    )
+
+
+def ubah_tahapan(*, tahapan, user, mulai, selesai, tenggat_eviden, pengingat_hari):
+    """The chair adjusts a stage's dates and reminder days. A deadline before the stage
+    starts, or an end before the start, is refused."""
+    if selesai < mulai:
+        raise ValidationError(_("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+    if tenggat_eviden and tenggat_eviden > selesai:
+        raise ValidationError(_("Tenggat eviden tidak boleh sesudah tahapan selesai."))
+    tahapan.mulai, tahapan.selesai, tahapan.tenggat_eviden = mulai, selesai, tenggat_eviden
+    tahapan.pengingat_hari = sorted(set(pengingat_hari), reverse=True)
+    tahapan.save()
+    return tahapan
+
+
+# --- Frozen submissions -----------------------------------------------------------------------
+
+
+def jendela_perbaikan(tim, sekarang):
+    """The team's correction window (the perbaikan stage) if it is open now."""
+    return (
+        Tahapan.objects.filter(
+            tim=tim, jenis=JenisTahapan.PERBAIKAN, mulai__lte=sekarang, selesai__gte=sekarang
+        )
+        .order_by("mulai")
+        .first()
+    )
+
+
+@transaction.atomic
+def ajukan(*, tahapan, user, alasan_terlambat=""):
+    """Freeze the team's LKE for ``tahapan``: every soal's answer, note, review state and
+    value, the latest version of every active evidence document, and the scores. The first
+    submission of a stage may come any time (after the deadline only with a written reason,
+    and it is marked late); a later one supersedes it only inside the correction window."""
+    tim = TimZI.objects.select_for_update().get(pk=tahapan.tim_id)
+    if not tahapan.menerima_pengajuan:
+        raise ValidationError(_("Tahapan ini tidak menerima pengajuan LKE."))
+    lembar = LembarKerja.objects.select_related("instrumen").filter(tim=tim).first()
+    if lembar is None:
+        raise ValidationError(_("Tim ini belum punya lembar kerja."))
+    sekarang = timezone.now()
+    sebelumnya = Pengajuan.objects.filter(tahapan=tahapan).order_by("-nomor").first()
+    if sebelumnya is not None and jendela_perbaikan(tim, sekarang) is None:
+        raise ValidationError(
+            _(
+                "Tahapan ini sudah punya pengajuan (#%(n)s). Pengajuan pengganti hanya dapat "
+                "dibuat selama masa perbaikan."
+            )
+            % {"n": sebelumnya.nomor}
+        )
+    terlambat = sekarang > tahapan.tenggat
+    alasan_terlambat = (alasan_terlambat or "").strip()
+    if terlambat and not alasan_terlambat:
+        raise ValidationError(
+            _("Tenggat tahapan ini sudah lewat (%(tgl)s). Tuliskan alasan keterlambatan.")
+            % {"tgl": waktu(tahapan.tenggat)}
+        )
+    hasil = skor_lembar(lembar)
+    putusan = hasil.putusan
+    p = Pengajuan.objects.create(
+        tim=tim,
+        tahapan=tahapan,
+        nomor=(sebelumnya.nomor + 1) if sebelumnya else 1,
+        instrumen=lembar.instrumen,
+        diajukan_oleh=user,
+        diajukan_pada=sekarang,
+        terlambat=terlambat,
+        alasan_terlambat=alasan_terlambat if terlambat else "",
+        total=round(hasil.total, 4),
+        pengungkit=round(hasil.pengungkit, 4),
+        hasil=round(hasil.hasil, 4),
+        area={str(n): str(round(a.nilai, 4)) for n, a in hasil.area.items()},
+        memenuhi_wbk=bool(putusan.get("WBK") and putusan["WBK"].memenuhi),
+        memenuhi_wbbm=bool(putusan.get("WBBM") and putusan["WBBM"].memenuhi),
+    )
+    jawaban = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar)}
+    butir = {b.soal_id: b for b in Butir.objects.filter(lembar=lembar)}
+    JawabanBeku.objects.bulk_create(
+        JawabanBeku(
+            pengajuan=p,
+            soal_id=soal_id,
+            pilihan=j.pilihan if j else "",
+            angka=j.angka if j else None,
+            penjelasan=j.penjelasan if j else "",
+            status=b.status if b else "draf",
+            catatan_reviu=b.catatan_reviu if b else "",
+            nilai=(
+                round(hasil.soal[soal_id].nilai, 6)
+                if soal_id in hasil.soal and hasil.soal[soal_id].nilai is not None
+                else None
+            ),
+        )
+        for soal_id in Soal.objects.filter(instrumen=lembar.instrumen).values_list("pk", flat=True)
+        for j, b in [(jawaban.get(soal_id), butir.get(soal_id))]
+    )
+    terbaru = VersiDokumen.objects.filter(dokumen=OuterRef("dokumen")).order_by("-nomor")
+    EvidenBeku.objects.bulk_create(
+        EvidenBeku(pengajuan=p, soal_id=soal_id, versi_id=versi_id, judul=judul)
+        for soal_id, versi_id, judul in Eviden.objects.filter(lembar=lembar, diarsipkan=False)
+        .annotate(versi_id=Subquery(terbaru.values("pk")[:1]))
+        .values_list("soal_id", "versi_id", "dokumen__judul")
+        .distinct()
+        if versi_id
+    )
+    _beri_tahu_pengajuan(p, user)
+    return p
+
+
+def _beri_tahu_pengajuan(p, user):
+    from .pengingat import peristiwa
+
+    penerima = [
+        a.user
+        for a in Anggota.objects.filter(tim=p.tim, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+        .distinct()
+    ]
+    penerima = list({u.pk: u for u in penerima if u.pk != user.pk}.values())
+    nama = p.tahapan.get_jenis_display()
+    isi = _(
+        "LKE %(tim)s telah diajukan untuk %(tahapan)s oleh %(oleh)s pada %(waktu)s dengan "
+        "nilai %(total)s. Jawaban dan eviden yang diajukan dibekukan; pekerjaan tetap dapat "
+        "dilanjutkan."
+    ) % {
+        "tim": p.tim,
+        "tahapan": nama,
+        "oleh": user.get_full_name(),
+        "waktu": waktu(p.diajukan_pada),
+        "total": angka(p.total),
+    }
+    peristiwa(
+        tim=p.tim,
+        penerima=penerima,
+        jenis=JenisPengingat.DIBEKUKAN,
+        sasaran=f"pengajuan:{p.pk}",
+        judul=_("LKE diajukan untuk %(tahapan)s (#%(n)s)") % {"tahapan": nama, "n": p.nomor},
+        isi=isi,
+        tautan=reverse("pengajuan", args=[p.tim_id, p.pk]),
+    )

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.antrean import antre_setelah_commit
+
 from .masuk import akun
 
 
@@ -59,4 +61,17 @@ class LupaSandiForm(PasswordResetForm):
 
         subjek = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         isi = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: kirim_email.delay(subjek, isi, [to_email]))
+        antre_setelah_commit(kirim_email, subjek, isi, [to_email])
+
+
+class ProfilForm(forms.ModelForm):
+    """What a user sets about themselves: contact details and how reminders reach them."""
+
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["email", "telepon", "terima_email", "terima_whatsapp", "terima_ringkasan"]
+        widgets = {
+            "telepon": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }

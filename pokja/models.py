@@ -28,6 +28,26 @@ class User(AbstractUser):
         help_text=_("Nomor Induk Pegawai, 18 angka. Boleh dipakai untuk masuk."),
     )
     email = models.EmailField(_("alamat email"), blank=True)
+    telepon = models.CharField(
+        _("nomor WhatsApp"),
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\+?62|0)8\d{7,12}$",
+                _("Tulis nomor ponsel Indonesia, mis. 081234567890 atau +6281234567890."),
+            )
+        ],
+        help_text=_("Untuk pengingat lewat WhatsApp. Kosongkan bila tidak ingin."),
+    )
+    # Channel and digest preferences (the in-app notification centre is always on).
+    terima_email = models.BooleanField(_("terima pengingat lewat email"), default=True)
+    terima_whatsapp = models.BooleanField(_("terima pengingat lewat WhatsApp"), default=True)
+    terima_ringkasan = models.BooleanField(
+        _("terima ringkasan Pokja/tim"),
+        default=True,
+        help_text=_("Koordinator menerima ringkasan Pokja-nya, ketua tim ringkasan seluruh tim."),
+    )
 
     objects = UserManager()
 
@@ -45,6 +65,14 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return (self.nama_lengkap or self.username).split(" ")[0]
+
+    @property
+    def nomor_wa(self):
+        """The phone number in the international form gateways expect (62812...), or ""."""
+        t = self.telepon.lstrip("+")
+        if t.startswith("0"):
+            t = "62" + t[1:]
+        return t
 
 
 class Satker(models.Model):

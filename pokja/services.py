@@ -64,7 +64,9 @@ def beri_notifikasi(*, user_ids, teks, tautan=""):
     )
 
 
-def tandai_dibaca(*, user):
-    return Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True).update(
-        dibaca_pada=timezone.now()
-    )
+def tandai_dibaca(*, user, pk=None):
+    """Mark the user's unread notifications read (only ``pk`` when given)."""
+    belum = Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True)
+    if pk is not None:
+        belum = belum.filter(pk=pk)
+    return belum.update(dibaca_pada=timezone.now())

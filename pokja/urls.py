@@ -9,6 +9,8 @@ urlpatterns = [
     path("masuk/", views.MasukView.as_view(), name="masuk"),
     path("notifikasi/", views.notifikasi, name="notifikasi"),
     path("notifikasi/dibaca/", views.notifikasi_dibaca, name="notifikasi-dibaca"),
+    path("notifikasi/<int:pk>/buka/", views.notifikasi_buka, name="notifikasi-buka"),
+    path("profil/", views.profil, name="profil"),
     path("keluar/", auth_views.LogoutView.as_view(), name="keluar"),
     path(
         "lupa-sandi/",

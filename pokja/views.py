@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import MasukForm
+from .forms import MasukForm, ProfilForm
 from .models import Notifikasi
 from .selectors import tim_beranda
 from .services import tandai_dibaca
@@ -33,3 +36,29 @@ def notifikasi(request):
 def notifikasi_dibaca(request):
     tandai_dibaca(user=request.user)
     return redirect("notifikasi")
+
+
+@login_required
+@require_POST
+def notifikasi_buka(request, pk):
+    """Mark one notification read, then back to the list (``tandai``) or follow its link.
+    Only the user's own notifications: anyone else's id is 404."""
+    n = get_object_or_404(Notifikasi, pk=pk, user=request.user)
+    tandai_dibaca(user=request.user, pk=n.pk)
+    if request.POST.get("tandai"):
+        return redirect("notifikasi")
+    aman = url_has_allowed_host_and_scheme(
+        n.tautan, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(n.tautan if n.tautan and aman else "notifikasi")
+
+
+@login_required
+def profil(request):
+    """Contact details and reminder preferences of the signed-in user."""
+    form = ProfilForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Profil dan preferensi pengingat disimpan."))
+        return redirect("profil")
+    return render(request, "pokja/profil.html", {"form": form}, status=422 if form.errors else 200)

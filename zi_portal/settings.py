@@ -224,6 +224,19 @@ else:
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ZI Portal <noreply@zi-portal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as users reach it: links in e-mail and WhatsApp reminders start here.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Reminders over WhatsApp (penilaian/kanal/whatsapp.py) ------------------------------------
+# Off unless WHATSAPP_GATEWAY=http: a token-authenticated POST of the recipient and the message,
+# as the gateways Indonesian offices use (Fonnte: field "target"; Wablas: field "phone").
+WHATSAPP_GATEWAY = env.str("WHATSAPP_GATEWAY", default="")
+WHATSAPP_URL = env.str("WHATSAPP_URL", default="")
+WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="")
+WHATSAPP_FIELD_TUJUAN = env.str("WHATSAPP_FIELD_TUJUAN", default="target")
+WHATSAPP_TIMEOUT = env.float("WHATSAPP_TIMEOUT", default=10.0)
+# Attempts per delivery (e-mail and WhatsApp) before it is logged as failed.
+PENGINGAT_MAKS_PERCOBAAN = env.int("PENGINGAT_MAKS_PERCOBAAN", default=5)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -231,6 +244,15 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A web request that enqueues while the broker is down gives up within about two seconds
+# (zi_portal/antrean.py logs it; the outbox sweep sends later) instead of hanging.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Embedded broker for `make run`: a folder, no server (see README).
     _queue = DATA_DIR / "celery"
@@ -249,6 +271,16 @@ CELERY_BEAT_SCHEDULE = {
     "bersihkan-unggahan-sementara": {
         "task": "eviden.tasks.bersihkan_sementara",
         "schedule": 3600.0,
+    },
+    # Reminders (penilaian/pengingat.py): the daily sweep at 07.00 WIB, and the outbox every
+    # five minutes (deliveries that could not be queued or failed and wait for a retry).
+    "sapu-pengingat": {
+        "task": "penilaian.tasks.sapu_pengingat",
+        "schedule": crontab(hour=env.int("PENGINGAT_JAM", default=7), minute=0),
+    },
+    "kirim-tertunda": {
+        "task": "penilaian.tasks.kirim_tertunda",
+        "schedule": 300.0,
     },
     # Each team's score once a day (00.30 WIB), for the dashboard's "score over time".
     "skor-harian": {
