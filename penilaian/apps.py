@@ -9,10 +9,11 @@ class PenilaianConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from eviden.sinyal import soal_dikembalikan
+        from eviden.sinyal import demo_siap, soal_dikembalikan
         from pokja.models import TimZI
 
         from . import penerima
 
         post_save.connect(penerima.tim_dibuat, sender=TimZI, dispatch_uid="penilaian-kalender")
         soal_dikembalikan.connect(penerima.soal_dikembalikan, dispatch_uid="penilaian-kembali")
+        demo_siap.connect(penerima.demo_siap, dispatch_uid="penilaian-demo")

@@ -36,3 +36,24 @@ def soal_dikembalikan(sender, lembar, soal, butir, user, penerima, catatan, **kw
         tautan=tautan_soal(lembar, soal),
         kanal=(Kanal.EMAIL, Kanal.WHATSAPP),
     )
+
+
+def demo_siap(sender, tim, tim_luar, **kwargs):
+    """The demo's calendar: the PMPZI evidence deadline a week from today (so the demo shows
+    H-7 reminders), and today's sweep: in-app at once, e-mail through the worker (the console
+    e-mail log under `make run`). Only the first time: a re-run leaves the chair's dates."""
+    from django.utils import timezone
+
+    from .kalender import akhir_hari
+    from .models import JenisTahapan, Pengingat, Tahapan
+    from .pengingat import sapu_tim
+
+    if Pengingat.objects.filter(tim=tim).exists():
+        return
+    hari = timezone.localdate()
+    mandiri = Tahapan.objects.get(tim=tim, jenis=JenisTahapan.MANDIRI)
+    mandiri.tenggat_eviden = akhir_hari(hari + timezone.timedelta(days=7))
+    mandiri.mulai = min(mandiri.mulai, mandiri.tenggat_eviden - timezone.timedelta(days=60))
+    mandiri.selesai = max(mandiri.selesai, mandiri.tenggat_eviden)
+    mandiri.save()
+    sapu_tim(tim.pk, hari)

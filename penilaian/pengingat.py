@@ -251,8 +251,10 @@ def _milik(o, items):
     for i in items:
         if i.selesai:
             continue
-        if i.ditugaskan_ke == uid or i.ditugaskan_ke is None and (
-            (i.area in o["pokja"]) or (i.area is None and o["pimpinan"])
+        if (
+            i.ditugaskan_ke == uid
+            or i.ditugaskan_ke is None
+            and ((i.area in o["pokja"]) or (i.area is None and o["pimpinan"]))
         ):
             hasil.append(i)
     return hasil

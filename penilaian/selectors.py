@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from eviden.kartu import dokumen_aktif
@@ -279,4 +281,137 @@ def dasbor(tim, *, area=None, n_pengangkat=10):
         pengangkat=hasil.pengangkat(area)[:n_pengangkat],
         area=area,
         masalah=masalah,
+    )
+
+
+# --- Stages and submissions -----------------------------------------------------------------
+
+
+@dataclass
+class BarisTahapan:
+    tahapan: object
+    status: str
+    sisa_hari: int | None  # days to the deadline (WIB), negative once past
+    pengajuan: list  # [Pengajuan], oldest first; the last one is in force
+
+
+def kalender_tim(tim, sekarang=None):
+    """The team's stages in order with status, countdown and submissions. Two queries."""
+    from .kalender import sisa_hari, tanggal_wib
+    from .models import Pengajuan, Tahapan
+
+    sekarang = sekarang or timezone.now()
+    hari = tanggal_wib(sekarang)
+    per_tahapan = {}
+    for p in Pengajuan.objects.filter(tim=tim).select_related("diajukan_oleh").order_by("nomor"):
+        per_tahapan.setdefault(p.tahapan_id, []).append(p)
+    return [
+        BarisTahapan(
+            t,
+            t.status_pada(sekarang),
+            sisa_hari(t.tenggat, hari),
+            per_tahapan.get(t.pk, []),
+        )
+        for t in Tahapan.objects.filter(tim=tim).order_by("mulai", "pk")
+    ]
+
+
+def tenggat_berikut(tim_id, sekarang=None):
+    """The next deadline of the team not yet past: ``(Tahapan, sisa hari)`` or ``None``.
+    One query."""
+    from .kalender import sisa_hari, tanggal_wib
+    from .models import Tahapan
+
+    sekarang = sekarang or timezone.now()
+    t = (
+        Tahapan.objects.filter(tim_id=tim_id)
+        .annotate(batas=Coalesce("tenggat_eviden", "selesai"))
+        .filter(batas__gte=sekarang)
+        .order_by("batas")
+        .first()
+    )
+    return (t, sisa_hari(t.tenggat, tanggal_wib(sekarang))) if t else None
+
+
+@dataclass
+class BarisBanding:
+    """One soal: as submitted and now."""
+
+    soal: object
+    beku: object  # JawabanBeku
+    kini: object  # Jawaban or None
+    status_kini: str
+    eviden_beku: list  # [(judul, VersiDokumen)]
+    eviden_kini: list  # [(judul, VersiDokumen)]
+
+    @property
+    def jawaban_berubah(self):
+        k = self.kini
+        return (self.beku.pilihan, self.beku.angka, self.beku.penjelasan) != (
+            (k.pilihan, k.angka, k.penjelasan) if k else ("", None, "")
+        )
+
+    @property
+    def eviden_berubah(self):
+        return {v.pk for _j, v in self.eviden_beku} != {v.pk for _j, v in self.eviden_kini}
+
+    @property
+    def status_berubah(self):
+        return (self.beku.status or "draf") != self.status_kini
+
+    @property
+    def berubah(self):
+        return self.jawaban_berubah or self.eviden_berubah or self.status_berubah
+
+
+def banding_pengajuan(pengajuan, *, hanya_berubah=False):
+    """Every soal of a frozen submission next to the live worksheet. Six queries."""
+    from eviden.models import Butir, Eviden, Jawaban, LembarKerja, VersiDokumen
+
+    from .models import EvidenBeku, JawabanBeku
+
+    lembar = LembarKerja.objects.get(tim_id=pengajuan.tim_id)
+    beku = list(
+        JawabanBeku.objects.filter(pengajuan=pengajuan)
+        .select_related("soal")
+        .order_by("soal__node__kode", "soal__urutan")
+    )
+    kini = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar)}
+    status = dict(Butir.objects.filter(lembar=lembar).values_list("soal_id", "status"))
+    ev_beku = {}
+    for e in EvidenBeku.objects.filter(pengajuan=pengajuan).select_related("versi"):
+        ev_beku.setdefault(e.soal_id, []).append((e.judul, e.versi))
+    terbaru = VersiDokumen.objects.filter(dokumen=OuterRef("dokumen")).order_by("-nomor")
+    pasangan = list(
+        Eviden.objects.filter(lembar=lembar, diarsipkan=False)
+        .annotate(versi_id=Subquery(terbaru.values("pk")[:1]))
+        .values_list("soal_id", "dokumen__judul", "versi_id")
+    )
+    versi = VersiDokumen.objects.in_bulk({v for _s, _j, v in pasangan if v})
+    ev_kini = {}
+    for soal_id, judul, versi_id in pasangan:
+        if versi_id in versi:
+            ev_kini.setdefault(soal_id, []).append((judul, versi[versi_id]))
+    baris = [
+        BarisBanding(
+            b.soal,
+            b,
+            kini.get(b.soal_id),
+            status.get(b.soal_id, "draf"),
+            sorted(ev_beku.get(b.soal_id, []), key=lambda x: x[0]),
+            sorted(ev_kini.get(b.soal_id, []), key=lambda x: x[0]),
+        )
+        for b in beku
+    ]
+    return [b for b in baris if b.berubah] if hanya_berubah else baris
+
+
+def log_pengiriman(tim):
+    """The team's delivery log, newest first (a queryset for the paginator)."""
+    from .models import Pengiriman
+
+    return (
+        Pengiriman.objects.filter(pengingat__tim=tim)
+        .select_related("pengingat__penerima")
+        .order_by("-pengingat__dibuat_pada", "-pengingat_id", "kanal")
     )

@@ -7,4 +7,14 @@ urlpatterns = [
     path("tim/<int:tim_id>/dasbor/catat/", views.catat_skor, name="dasbor-catat"),
     path("tim/<int:tim_id>/pengangkat/", views.pengangkat, name="pengangkat"),
     path("pokja/<int:pokja_id>/dasbor/", views.dasbor_pokja, name="dasbor-pokja"),
+    path("tim/<int:tim_id>/kalender/", views.kalender, name="kalender"),
+    path("tim/<int:tim_id>/tahapan/<int:pk>/ubah/", views.tahapan_ubah, name="tahapan-ubah"),
+    path("tim/<int:tim_id>/tahapan/<int:pk>/ajukan/", views.ajukan, name="ajukan"),
+    path("tim/<int:tim_id>/pengajuan/<int:pk>/", views.pengajuan, name="pengajuan"),
+    path("tim/<int:tim_id>/pengingat/", views.log_pengingat, name="log-pengingat"),
+    path(
+        "tim/<int:tim_id>/pengingat/kirim/",
+        views.kirim_pengingat_sekarang,
+        name="kirim-pengingat",
+    ),
 ]

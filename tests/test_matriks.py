@@ -52,6 +52,21 @@ class Kasus:
         return self.dunia.pokja(self.soal.area_pokja)
 
     @property
+    def tahapan(self):
+        """The team's PMPZI submission stage."""
+        return self.dunia.tim.tahapan.get(jenis="mandiri")
+
+    @property
+    def pengajuan(self):
+        """A frozen submission of the team (made by the chair on first use)."""
+        from penilaian.services import ajukan
+
+        p = self.tahapan.pengajuan.first()
+        return p or ajukan(
+            tahapan=self.tahapan, user=self.dunia.user["ketua"], alasan_terlambat="uji"
+        )
+
+    @property
     def a(self):
         """URL args of a soal action: ``lke/<lembar>/soal/<soal>/``."""
         return [self.dunia.lembar.pk, self.soal.pk]
@@ -65,6 +80,16 @@ def _raw(client, url, isi):
         CONTENT_TYPE="application/octet-stream",
         HTTP_X_NAMA_BERKAS=quote("uji.pdf"),
     )
+
+
+def _notif(client):
+    """A notification of the signed-in user (an id nobody has for anonymous visitors)."""
+    from pokja.models import Notifikasi
+
+    uid = client.session.get("_auth_user_id")
+    if uid is None:
+        return 999999
+    return Notifikasi.objects.create(user_id=int(uid), teks="uji", tautan="/").pk
 
 
 def _get(nama, *args):
@@ -87,6 +112,8 @@ MATRIKS = {
     "beranda": (MASUK, _get("beranda")),
     "notifikasi": (MASUK, _get("notifikasi")),
     "notifikasi-dibaca": (MASUK, lambda c, k: c.post(reverse("notifikasi-dibaca"))),
+    "notifikasi-buka": (MASUK, lambda c, k: c.post(reverse("notifikasi-buka", args=[_notif(c)]))),
+    "profil": (MASUK, _get("profil")),
     # eviden/urls.py
     "tugas-saya": (MASUK, _get("tugas-saya")),
     "antrean-reviu": (MASUK, _get("antrean-reviu")),
@@ -105,6 +132,27 @@ MATRIKS = {
         lambda c, k: c.get(reverse("pengangkat", args=[k.dunia.tim.pk]) + "?area=1"),
     ),
     "dasbor-pokja": (T.LIHAT, lambda c, k: c.get(reverse("dasbor-pokja", args=[k.pokja.pk]))),
+    "kalender": (T.LIHAT, lambda c, k: c.get(reverse("kalender", args=[k.dunia.tim.pk]))),
+    "tahapan-ubah": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("tahapan-ubah", args=[k.dunia.tim.pk, k.tahapan.pk])),
+    ),
+    "ajukan": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("ajukan", args=[k.dunia.tim.pk, k.tahapan.pk])),
+    ),
+    "pengajuan": (
+        T.LIHAT,
+        lambda c, k: c.get(reverse("pengajuan", args=[k.dunia.tim.pk, k.pengajuan.pk])),
+    ),
+    "log-pengingat": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("log-pengingat", args=[k.dunia.tim.pk])),
+    ),
+    "kirim-pengingat": (
+        T.KELOLA_TIM,
+        lambda c, k: c.post(reverse("kirim-pengingat", args=[k.dunia.tim.pk])),
+    ),
     "soal-kartu": (T.LIHAT, lambda c, k: c.get(reverse("soal-kartu", args=k.a))),
     "soal-jawaban": (
         T.UBAH_JAWABAN,

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pokja.context_processors.navigasi",
                 "eviden.context_processors.antrean",
+                "penilaian.context_processors.tenggat",
             ],
             # One date format everywhere: {{ d|tanggal }}, {{ dt|waktu }}.
             "builtins": ["pokja.templatetags.portal"],

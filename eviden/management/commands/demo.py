@@ -15,6 +15,7 @@ from django.db import transaction
 from eviden.impor import impor
 from eviden.instrumen import baca_berkas, muat_instrumen
 from eviden.services import siapkan_tim
+from eviden.sinyal import demo_siap
 from pokja.models import Peran, Predikat, Satker
 from pokja.services import tetapkan_anggota
 
@@ -96,6 +97,8 @@ class Command(BaseCommand):
             ketua = get_user_model().objects.get(username="ketua")
             with open(JAWABAN_DEMO, encoding="utf-8") as f:
                 impor(lembar=lembar, baris=json.load(f), user=ketua)
+
+        demo_siap.send(sender=self.__class__, tim=tim, tim_luar=tim_luar)
 
         self.stdout.write(self.style.SUCCESS(f"Data demo siap: {tim} ({tim.target_predikat})."))
         self.stdout.write(f"Semua akun memakai kata sandi: {PASSWORD}")
