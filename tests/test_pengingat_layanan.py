@@ -1,0 +1,400 @@
+"""Reminders end to end on the real services `make test` starts: a Celery worker on the Redis
+broker runs the sweep and the deliveries, e-mail goes to a real SMTP server (aiosmtpd) and
+WhatsApp to an HTTP gateway served from this process.
+
+The broker is reached through a TCP relay in this process, so a test can cut it (Redis going
+away: connections dropped, new ones refused) and reopen it (Redis coming back).
+
+Outside `make test` (no REDIS_URL) these tests are skipped, except under CI=true, where a
+missing service is an error.
+"""
+
+import contextlib
+import email
+import email.policy
+import json
+import os
+import socket
+import threading
+import time
+import urllib.parse
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from penilaian import pengingat, tasks
+from penilaian.kalender import akhir_hari, awal_hari
+from penilaian.models import (
+    JenisPengingat,
+    JenisTahapan,
+    Kanal,
+    Pengingat,
+    Pengiriman,
+    StatusKirim,
+    Tahapan,
+)
+from pokja.models import Notifikasi
+
+from .alat import port_bebas
+
+pytestmark = [pytest.mark.layanan, pytest.mark.django_db(transaction=True)]
+
+TOKEN = "token-gateway-uji"
+
+
+@pytest.fixture(autouse=True)
+def layanan_nyata():
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
+        pytest.skip("butuh PostgreSQL/Redis dari `make test`")
+
+
+# --- Services in this process ---------------------------------------------------------------
+
+
+class _Kotak:
+    def __init__(self):
+        self.surat = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        self.surat.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    port = port_bebas()
+    kotak = _Kotak()
+    ctl = Controller(kotak, hostname="127.0.0.1", port=port)
+    ctl.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield kotak
+    ctl.stop()
+
+
+def teks_surat(envelope):
+    pesan = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    return pesan.get_body(("plain",)).get_content()
+
+
+class Gateway:
+    """A WhatsApp HTTP gateway on loopback recording every request; ``jawaban`` holds the next
+    answers (``(status, body)``), then it answers 200 ``{"status": true}``."""
+
+    def __init__(self):
+        self.permintaan, self.jawaban, self._kunci = [], [], threading.Lock()
+        gw = self
+
+        class Penangan(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server API
+                isi = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                form = {k: v[0] for k, v in parse_qs(isi).items()}
+                with gw._kunci:
+                    status, badan = gw.jawaban.pop(0) if gw.jawaban else (200, {"status": True})
+                    gw.permintaan.append(
+                        {"headers": dict(self.headers), "form": form, "status": status}
+                    )
+                data = json.dumps(badan).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Penangan)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def tutup(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def gateway(settings):
+    gw = Gateway()
+    settings.WHATSAPP_GATEWAY = "http"
+    settings.WHATSAPP_URL = gw.url
+    settings.WHATSAPP_TOKEN = TOKEN
+    settings.WHATSAPP_FIELD_TUJUAN = "target"
+    settings.WHATSAPP_TIMEOUT = 5.0
+    yield gw
+    gw.tutup()
+
+
+class Relai:
+    """A TCP relay to ``tujuan`` on a loopback port that can be cut and reopened (the same as
+    tests/test_gangguan.py)."""
+
+    def __init__(self, tujuan):
+        self.tujuan, self.port = tujuan, port_bebas()
+        self._soket, self._sambungan, self._kunci = None, [], threading.Lock()
+        self.buka()
+
+    def buka(self):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", self.port))
+        s.listen(64)
+        self._soket = s
+        threading.Thread(target=self._terima, args=(s,), daemon=True).start()
+
+    def _terima(self, s):
+        while True:
+            try:
+                klien, _ = s.accept()
+            except OSError:
+                return
+            try:
+                hulu = socket.create_connection(self.tujuan, timeout=5)
+                hulu.settimeout(None)
+            except OSError:
+                klien.close()
+                continue
+            with self._kunci:
+                self._sambungan += [klien, hulu]
+            for a, b in ((klien, hulu), (hulu, klien)):
+                threading.Thread(target=self._salur, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _salur(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def putus(self):
+        with contextlib.suppress(OSError):
+            self._soket.shutdown(socket.SHUT_RDWR)
+        self._soket.close()
+        with self._kunci:
+            for s in self._sambungan:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            self._sambungan = []
+
+
+def _pool_baru(app):
+    """Forget the app's broker connections, so the next publish uses ``broker_url``."""
+    if app._pool is not None:
+        with contextlib.suppress(Exception):
+            app._pool.force_close_all()
+    app._pool = None
+    with contextlib.suppress(AttributeError, KeyError):
+        app.__dict__["amqp"]._producer_pool = None
+
+
+@pytest.fixture(scope="module")
+def broker():
+    """The Celery broker (the test Redis) behind a relay, and a real worker on it."""
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
+        pytest.skip("butuh Redis dari `make test`")
+    from celery.contrib.testing.worker import start_worker
+
+    from zi_portal.celery import app
+
+    asli, asli_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    url = urllib.parse.urlsplit(asli)
+    relai = Relai((url.hostname, url.port or 6379))
+    lewat_relai = url._replace(netloc=f"127.0.0.1:{relai.port}").geturl()
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
+    os.environ["CELERY_BROKER_URL"] = app.conf.broker_url = lewat_relai
+    _pool_baru(app)
+    assert app.connection_for_write().as_uri().endswith(f":{relai.port}/{url.path.strip('/')}")
+    app.control.purge()  # nothing left over from an earlier run
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            yield relai
+    finally:
+        relai.putus()
+        app.conf.broker_url = asli
+        if asli_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = asli_env
+        _pool_baru(app)
+
+
+def tunggu(syarat, detik=60):
+    batas = time.monotonic() + detik
+    while time.monotonic() < batas:
+        if syarat():
+            return
+        time.sleep(0.2)
+    raise AssertionError("tidak tercapai dalam waktu")
+
+
+# --- The world ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tujuh_hari(dunia):
+    """The team's mandiri deadline 7 days from today (WIB), its other stages removed, every
+    persona with a phone; the other team has no stage (not swept)."""
+    hari = timezone.localdate()
+    Tahapan.objects.filter(tim=dunia.tim_luar).delete()
+    Tahapan.objects.filter(tim=dunia.tim).exclude(jenis=JenisTahapan.MANDIRI).delete()
+    Tahapan.objects.filter(tim=dunia.tim, jenis=JenisTahapan.MANDIRI).update(
+        mulai=awal_hari(hari - timedelta(days=10)),
+        selesai=akhir_hari(hari + timedelta(days=7)),
+        tenggat_eviden=akhir_hari(hari + timedelta(days=7)),
+    )
+    for i, u in enumerate(dunia.user.values()):
+        u.telepon = f"0812000000{i:02d}"
+        u.save()
+    return hari
+
+
+def kode_area(dunia, area):
+    from eviden.models import Soal
+
+    return set(
+        Soal.objects.filter(instrumen=dunia.lembar.instrumen, area_pokja=area).values_list(
+            "kode", flat=True
+        )
+    )
+
+
+def periksa_sekali_per_orang(dunia, smtp, gateway):
+    """Every reminder delivered exactly once on every channel, each with its own list."""
+    daftar = list(Pengingat.objects.filter(tim=dunia.tim).select_related("penerima"))
+    orang = {p.penerima for p in daftar}
+    assert len(daftar) == len(orang) > 0
+    assert {"anggota1", "anggota2", "koordinator1", "ketua"} <= {u.username for u in orang}
+    assert sorted(r for s in smtp.surat for r in s.rcpt_tos) == sorted(u.email for u in orang)
+    berhasil = [p["form"]["target"] for p in gateway.permintaan if p["status"] == 200]
+    assert sorted(berhasil) == sorted(u.nomor_wa for u in orang)
+    for u in orang:
+        assert Notifikasi.objects.filter(user=u).count() == 1
+    assert not Pengiriman.objects.exclude(status=StatusKirim.TERKIRIM).exists()
+    assert Pengiriman.objects.filter(kanal=Kanal.EMAIL).count() == len(orang)
+    # Each gets their own list: anggota1 Pokja I soal, anggota2 Pokja II soal.
+    area1, area2 = kode_area(dunia, 1), kode_area(dunia, 2)
+    surat = {s.rcpt_tos[0]: teks_surat(s) for s in smtp.surat}
+    wa = {p["form"]["target"]: p["form"]["message"] for p in gateway.permintaan}
+    for nama, milik, lain in (("anggota1", area1, area2), ("anggota2", area2, area1)):
+        u = dunia.user[nama]
+        for teks in (surat[u.email], wa[u.nomor_wa]):
+            kode = {b.split(" ")[1] for b in teks.splitlines() if b.startswith("- ") and " (" in b}
+            assert kode and kode <= milik and not kode & lain, teks
+    assert "Nilai proyeksi" in surat[dunia.user["ketua"].email]
+    assert "Ringkasan Pokja I" in surat[dunia.user["koordinator1"].email]
+
+
+# --- Tests -----------------------------------------------------------------------------------
+
+
+def test_the_worker_sweeps_and_delivers_each_reminder_once(
+    broker, dunia, tujuh_hari, smtp, gateway
+):
+    hari = tujuh_hari.isoformat()
+    tasks.sapu_pengingat.delay(hari).get(timeout=60)
+    tunggu(
+        lambda: (
+            Pengingat.objects.exists()
+            and not Pengiriman.objects.filter(status=StatusKirim.MENUNGGU).exists()
+            and len(smtp.surat) == Pengingat.objects.count()
+        )
+    )
+    time.sleep(1)  # nothing more arrives
+    assert set(Pengingat.objects.values_list("jenis", flat=True)) == {JenisPengingat.TENGGAT}
+    periksa_sekali_per_orang(dunia, smtp, gateway)
+    assert len(gateway.permintaan) == Pengingat.objects.count()
+    assert all(p["headers"]["Authorization"] == TOKEN for p in gateway.permintaan)
+
+    # The same day again, by beat and by a direct team task: nothing new is sent.
+    jumlah = (len(smtp.surat), len(gateway.permintaan), Notifikasi.objects.count())
+    tasks.sapu_pengingat.delay(hari).get(timeout=60)
+    assert tasks.sapu_tim.delay(dunia.tim.pk, hari).get(timeout=60) == 0
+    assert tasks.kirim_tertunda.delay().get(timeout=60) == 0
+    time.sleep(1)
+    assert (len(smtp.surat), len(gateway.permintaan), Notifikasi.objects.count()) == jumlah
+
+
+def test_a_gateway_error_is_retried_by_the_task_with_back_off_and_delivered_once(
+    broker, dunia, tujuh_hari, smtp, gateway, monkeypatch
+):
+    dipanggil = []
+
+    def jeda(percobaan):
+        dipanggil.append(percobaan)
+        return 1
+
+    monkeypatch.setattr(pengingat, "jeda", jeda)
+    gateway.jawaban = [(500, {"status": False, "reason": "sibuk"})]
+    assert tasks.sapu_tim.delay(dunia.tim.pk, tujuh_hari.isoformat()).get(timeout=60) > 0
+    tunggu(
+        lambda: (
+            not Pengiriman.objects.filter(status=StatusKirim.MENUNGGU).exists()
+            and len(smtp.surat) == Pengingat.objects.count()
+        )
+    )
+    time.sleep(2)  # a second retry would arrive by now
+    periksa_sekali_per_orang(dunia, smtp, gateway)
+    assert [p["status"] for p in gateway.permintaan].count(500) == 1
+    assert len(gateway.permintaan) == Pengingat.objects.count() + 1
+    assert dipanggil == [1]  # the task asked for the back-off after the first failure
+    diulang = Pengiriman.objects.get(kanal=Kanal.WHATSAPP, percobaan=2)
+    assert diulang.status == StatusKirim.TERKIRIM and diulang.galat == ""
+    assert not Pengiriman.objects.filter(kanal=Kanal.WHATSAPP).exclude(percobaan__lte=2).exists()
+
+
+def test_a_broker_outage_during_the_sweep_loses_nothing_and_sends_nothing_twice(
+    broker, dunia, tujuh_hari, smtp, gateway
+):
+    broker.putus()
+    try:
+        mulai = time.monotonic()
+        with transaction.atomic():  # the queueing happens on commit, with the broker gone
+            hasil = pengingat.sapu_tim(dunia.tim.pk, tujuh_hari, antre=True)
+        lama = time.monotonic() - mulai
+        assert hasil.pengingat
+        antre = Pengiriman.objects.filter(kanal__in=[Kanal.EMAIL, Kanal.WHATSAPP])
+        assert antre.count() == 2 * len(hasil.pengingat)
+        assert set(antre.values_list("status", "percobaan")) == {(StatusKirim.MENUNGGU, 0)}
+        assert (
+            not Pengiriman.objects.filter(kanal=Kanal.INAPP)
+            .exclude(status=StatusKirim.TERKIRIM)
+            .exists()
+        )
+        assert smtp.surat == [] and gateway.permintaan == []
+        assert lama < 5 * antre.count(), lama  # each failed enqueue gives up quickly
+    finally:
+        broker.buka()
+
+    # A minute later (the outbox leaves fresh rows to their own tasks), the beat's outbox run.
+    Pengingat.objects.update(dibuat_pada=F("dibuat_pada") - timedelta(minutes=2))
+    terkirim = tasks.kirim_tertunda.delay().get(timeout=90)
+    assert terkirim == antre.count()
+    assert len(smtp.surat) == Pengiriman.objects.filter(kanal=Kanal.EMAIL).count()
+    periksa_sekali_per_orang(dunia, smtp, gateway)
+    assert len(gateway.permintaan) == len(hasil.pengingat)
+    assert set(antre.values_list("percobaan", flat=True)) == {1}
+
+    # The same day's sweep and the outbox again: nothing.
+    jumlah = (len(smtp.surat), len(gateway.permintaan), Pengiriman.objects.count())
+    assert tasks.sapu_tim.delay(dunia.tim.pk, tujuh_hari.isoformat()).get(timeout=60) == 0
+    assert tasks.kirim_tertunda.delay().get(timeout=60) == 0
+    time.sleep(1)
+    assert (len(smtp.surat), len(gateway.permintaan), Pengiriman.objects.count()) == jumlah
