@@ -3,6 +3,7 @@
 WhatsApp gateway served from this process, event reminders, the command and the bell.
 """
 
+import io
 import json
 import re
 import threading
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from eviden import services as ev
+from eviden.berkas import terima
 from eviden.models import Butir, Soal, StatusButir
 from penilaian import pengingat, services
 from penilaian.kalender import WIB, akhir_hari, awal_hari
@@ -34,6 +36,7 @@ from penilaian.models import (
 )
 from pokja.models import Notifikasi
 
+from . import contoh_berkas as cb
 from .lembar_penuh import isi_penuh
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +197,35 @@ def test_days_are_counted_in_jakarta_time(dunia):
     sapu(dunia, date(2026, 11, 1))
     dibuka = Pengingat.objects.filter(jenis=JenisPengingat.DIBUKA, tanggal=date(2026, 11, 1))
     assert set(dibuka.values_list("sasaran", flat=True)) == {f"tahapan:{t.pk}:dibuka"}
+
+
+def test_a_vague_file_name_is_flagged_only_while_it_is_the_latest_version(dunia):
+    """As in the workspace's quality flags (eviden.kualitas: the latest version's name), a
+    document renamed by a new version is no longer "tidak jelas"."""
+    satu_tahapan(dunia, HARI + timedelta(days=7))
+    lembar, anggota = dunia.lembar, dunia.user["anggota1"]
+    s1, s2 = Soal.objects.filter(instrumen=lembar.instrumen, area_pokja=1).order_by(
+        "node__kode", "urutan"
+    )[:2]
+
+    def unggah(s, teks, nama, dokumen=None, judul=""):
+        berkas = terima(io.BytesIO(cb.pdf(teks)), nama)
+        return ev.unggah_berkas(
+            lembar=lembar, soal=s, user=anggota, berkas=berkas, dokumen=dokumen, judul=judul
+        )
+
+    # A clear title, a vague first file name, then a clearly named second version.
+    v1 = unggah(s1, "SK", "scan001.pdf", judul="SK Tim ZI 2026")
+    unggah(s1, "SK Tim ZI", "sk-tim-zi-2026.pdf", dokumen=v1.dokumen)
+    unggah(s2, "Foto", "scan002.pdf")
+    sapu(dunia, HARI)
+    baris = {
+        b.split(" ")[1]: b
+        for b in pengingat_untuk(dunia, "anggota1").get().isi.splitlines()
+        if b.startswith("- ")
+    }
+    assert "tidak jelas" in baris[s2.kode]
+    assert "tidak jelas" not in baris[s1.kode], baris[s1.kode]
 
 
 # --- Overdue assignments ----------------------------------------------------------------------
