@@ -25,10 +25,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from eviden.kartu import dokumen_aktif
 from eviden.kualitas import nama_samar
 from eviden.models import (
     Butir,
-    Eviden,
     Jawaban,
     JenisJawaban,
     LembarKerja,
@@ -90,7 +90,8 @@ _SOAL = {}
 def _soal_instrumen(instrumen_id):
     """``([(id, kode, area, jenis)], {persen id: [input ids]})`` of the listed soal (Jumlah
     inputs of a % soal are part of it), cached per instrument (two queries the first time)."""
-    if instrumen_id not in _SOAL:
+    simpanan = _SOAL.get(instrumen_id)
+    if simpanan is None:
         masukan = defaultdict(list)
         for soal_id, masukan_id in SoalMasukan.objects.filter(
             soal__instrumen_id=instrumen_id
@@ -104,9 +105,11 @@ def _soal_instrumen(instrumen_id):
             .values_list("pk", "kode", "area_pokja", "jenis")
             if s[0] not in dipakai
         ]
-        _SOAL.clear()
-        _SOAL[instrumen_id] = (soal, dict(masukan))
-    return _SOAL[instrumen_id]
+        hasil = (soal, dict(masukan))
+        _SOAL.clear()  # only the version of the moment is worth keeping
+        _SOAL[instrumen_id] = hasil
+        return hasil
+    return simpanan
 
 
 def butiran_lembar(lembar):
@@ -123,11 +126,8 @@ def butiran_lembar(lembar):
             "soal_id", "status", "ditugaskan_ke_id", "tenggat", "pk"
         )
     }
-    dok = defaultdict(list)
-    for soal_id, nama in Eviden.objects.filter(lembar=lembar, diarsipkan=False).values_list(
-        "soal_id", "dokumen__versi__nama_asli"
-    ):
-        dok[soal_id].append(nama or "")
+    # The active attachments with their titles and latest file names (one query).
+    dok = dokumen_aktif(lembar)
     hasil = []
     for soal_id, kode, area, jenis in soal:
         b = butir.get(soal_id)
@@ -149,7 +149,10 @@ def butiran_lembar(lembar):
             item.masalah.append(_("belum dijawab"))
         if not dok.get(soal_id):
             item.masalah.append(_("belum ada eviden"))
-        elif any(n and nama_samar(n) for n in dok[soal_id]):
+        elif any(
+            (d.nama_berkas and nama_samar(d.nama_berkas)) or nama_samar(d.judul)
+            for d in dok[soal_id]
+        ):
             item.masalah.append(_("nama berkas eviden tidak jelas"))
         item.masalah.append(_("belum diajukan untuk reviu"))
         hasil.append(item)
@@ -435,8 +438,13 @@ def catat(tim, rencana, hari, *, kanal=tuple(Kanal), antre=True):
             alamat = tujuan(k, p.penerima)
             if alamat:
                 kirim.append(Pengiriman(pengingat=p, kanal=k, tujuan=alamat))
-    Pengiriman.objects.bulk_create(kirim)
+    # In-app deliveries are the notification rows themselves: written already delivered.
     sekarang = timezone.now()
+    for k in kirim:
+        if k.kanal == Kanal.INAPP:
+            k.status, k.percobaan = StatusKirim.TERKIRIM, 1
+            k.dicoba_pada = k.terkirim_pada = sekarang
+    Pengiriman.objects.bulk_create(kirim)
     inapp = [k for k in kirim if k.kanal == Kanal.INAPP]
     if inapp:
         from pokja.models import Notifikasi
@@ -449,11 +457,6 @@ def catat(tim, rencana, hari, *, kanal=tuple(Kanal), antre=True):
             )
             for k in inapp
         )
-        Pengiriman.objects.filter(pk__in=[k.pk for k in inapp]).update(
-            status=StatusKirim.TERKIRIM, percobaan=1, dicoba_pada=sekarang, terkirim_pada=sekarang
-        )
-        for k in inapp:
-            k.status = StatusKirim.TERKIRIM
     if antre:
         from zi_portal.antrean import antre_setelah_commit
 
@@ -468,7 +471,13 @@ def catat(tim, rencana, hari, *, kanal=tuple(Kanal), antre=True):
 def sapu_tim(tim_id, hari, *, antre=True):
     """The day's reminders of one team, exactly once (team row locked while writing)."""
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        tim = TimZI.objects.select_for_update().select_related("satker").filter(pk=tim_id).first()
+        # Only the team row: a satker's other years and edits of the satker do not wait.
+        tim = (
+            TimZI.objects.select_for_update(of=("self",))
+            .select_related("satker")
+            .filter(pk=tim_id)
+            .first()
+        )
         if tim is None:
             return HasilSapu()
         return catat(tim, rencana_tim(tim, hari), hari, antre=antre)
@@ -528,8 +537,10 @@ def kirim(pengiriman_id):
         try:
             with translation.override(settings.LANGUAGE_CODE):
                 kanal_untuk(p.kanal).kirim(p)
-        except GagalKirim as exc:
-            p.galat = str(exc)[:1000]
+        except Exception as exc:  # noqa: BLE001 - any failure is counted and logged on the row
+            p.galat = (str(exc) if isinstance(exc, GagalKirim) else f"{type(exc).__name__}: {exc}")[
+                :1000
+            ]
             if p.percobaan >= settings.PENGINGAT_MAKS_PERCOBAAN:
                 p.status = StatusKirim.GAGAL
             log.warning("Pengiriman %s (%s) gagal: %s", p.pk, p.kanal, exc)

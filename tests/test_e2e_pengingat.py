@@ -73,14 +73,17 @@ def test_deadline_reminder_bell_and_frozen_submission(page, live_server, layar):
 
     # anggota1: the bell shows the unread count on every page; the reminder lists Pokja I soal.
     _masuk_demo(page, live_server, "anggota1")
-    lonceng = page.locator("a.lonceng")
+    lonceng = page.locator("a.lonceng:visible")
     expect(lonceng.locator("[data-jumlah-belum-dibaca]")).to_contain_text(str(awal + 1))
     lonceng.click()
-    pesan = page.locator("[data-notif]").filter(has_text="Tenggat Penilaian mandiri (PMPZI) 3 hari lagi")
+    judul = "Tenggat Penilaian mandiri (PMPZI) 3 hari lagi"
+    pesan = page.locator("[data-notif]").filter(has_text=judul)
     expect(pesan).to_have_count(1)
     _muat_penuh(page, ukuran)
     _foto(page, f"42-{layar}-notifikasi-anggota1")
-    isi = Pengingat.objects.get(penerima__username="anggota1", sasaran=f"tahapan:{mandiri.pk}:h3").isi
+    isi = Pengingat.objects.get(
+        penerima__username="anggota1", sasaran=f"tahapan:{mandiri.pk}:h3"
+    ).isi
     assert "A.I." in isi and "A.III." not in isi
     pesan.get_by_role("button", name="Tandai dibaca").click()
     expect(lonceng.locator("[data-jumlah-belum-dibaca]")).to_contain_text(str(awal))

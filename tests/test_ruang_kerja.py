@@ -457,7 +457,7 @@ def test_workspace_query_count_does_not_grow_with_soal_files_or_versions(
     # session, user, pokja with its worksheet, access, soal with their sub-areas, formula
     # inputs, answers, work items, evidence counts, menu memberships, unread notifications,
     # review-queue count
-    jumlah = 12
+    jumlah = 13  # 12 + the team's next deadline in the page header
     url1, url5 = (reverse("pokja-soal", args=[dunia.pokja(a).pk]) for a in (1, 5))
     with django_assert_num_queries(jumlah):
         assert client.get(url1).status_code == 200  # empty, 16 soal
@@ -479,10 +479,10 @@ def test_soal_page_query_count_does_not_grow_with_files_or_versions(
     s = soal(dunia, "A.I.1.i.2")
     # session, user, worksheet, access, soal, pokja, soal of the area with their sub-areas,
     # formula inputs, answers, work item, attachments, menu memberships, unread notifications
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13 + the team's next deadline
         client.get(kartu_url(dunia, s))
     _isi_penuh(dunia, 1, file_per_soal=5, versi_per_file=3)
-    with django_assert_num_queries(14):  # + the versions, now that there are documents
+    with django_assert_num_queries(15):  # + the versions, now that there are documents
         html = client.get(kartu_url(dunia, s)).content.decode()
     assert html.count("data-eviden=") == 5
 
