@@ -166,3 +166,48 @@ def dunia(instrumen):
         pokja=tim_luar.pokja.get(area=1),
     )
     return Dunia(tim=tim, tim_luar=tim_luar, user=users)
+
+
+class _KotakSurat:
+    """What a local aiosmtpd server received."""
+
+    def __init__(self):
+        self.surat = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        self.surat.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) on loopback, and Django's mail pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    from .alat import port_bebas
+
+    port = port_bebas()
+    kotak = _KotakSurat()
+    ctl = Controller(kotak, hostname="127.0.0.1", port=port)
+    ctl.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield kotak
+    ctl.stop()
+
+
+@pytest.fixture
+def gateway(settings):
+    """A WhatsApp gateway on loopback (tests/alat.Gateway), with the portal pointed at it."""
+    from .alat import TOKEN_GATEWAY, Gateway
+
+    gw = Gateway()
+    settings.WHATSAPP_GATEWAY = "http"
+    settings.WHATSAPP_URL = gw.url
+    settings.WHATSAPP_TOKEN = TOKEN_GATEWAY
+    settings.WHATSAPP_FIELD_TUJUAN = "target"
+    settings.WHATSAPP_TIMEOUT = 5.0
+    yield gw
+    gw.tutup()

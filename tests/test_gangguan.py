@@ -6,14 +6,11 @@ test PostgreSQL and S3 through small TCP relays in this process; cutting a relay
 going away (connections dropped, new ones refused), reopening it is the service coming back.
 """
 
-import contextlib
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -21,70 +18,12 @@ from pathlib import Path
 import pytest
 
 from . import contoh_berkas as cb
-from .alat import klien_s3, port_bebas, sql, tunggu_port
+from .alat import Relai, klien_s3, port_bebas, sql, tunggu_port
 from .test_compose import Peramban
 
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.perintah, pytest.mark.layanan]
-
-
-class Relai:
-    """A TCP relay to ``tujuan`` on a loopback port that can be cut and reopened."""
-
-    def __init__(self, tujuan):
-        self.tujuan, self.port = tujuan, port_bebas()
-        self._soket, self._sambungan, self._kunci = None, [], threading.Lock()
-        self.buka()
-
-    def buka(self):
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", self.port))
-        s.listen(64)
-        self._soket = s
-        threading.Thread(target=self._terima, args=(s,), daemon=True).start()
-
-    def _terima(self, s):
-        while True:
-            try:
-                klien, _ = s.accept()
-            except OSError:
-                return
-            try:
-                hulu = socket.create_connection(self.tujuan, timeout=5)
-                hulu.settimeout(None)
-            except OSError:
-                klien.close()
-                continue
-            with self._kunci:
-                self._sambungan += [klien, hulu]
-            for a, b in ((klien, hulu), (hulu, klien)):
-                threading.Thread(target=self._salur, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _salur(a, b):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-    def putus(self):
-        # shutdown wakes the thread blocked in accept(); close alone would not on Linux.
-        with contextlib.suppress(OSError):
-            self._soket.shutdown(socket.SHUT_RDWR)
-        self._soket.close()
-        with self._kunci:
-            for s in self._sambungan:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            self._sambungan = []
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,9 @@ missing service is an error: CI must never pass by skipping them.
 
 import os
 import re
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest
@@ -31,31 +29,6 @@ def layanan_nyata():
 def test_the_suite_runs_on_postgresql_and_redis():
     assert connection.vendor == "postgresql"
     assert type(caches["default"]).__name__ == "RedisCache"
-
-
-class _Kotak:
-    def __init__(self):
-        self.surat = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.surat.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    kotak = _Kotak()
-    ctl = Controller(kotak, hostname="127.0.0.1", port=port)
-    ctl.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield kotak
-    ctl.stop()
 
 
 @pytest.fixture(scope="module")

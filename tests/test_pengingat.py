@@ -4,13 +4,9 @@ WhatsApp gateway served from this process, event reminders, the command and the 
 """
 
 import io
-import json
 import re
-import threading
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from urllib.parse import parse_qs
 
 import pytest
 from django.core import mail
@@ -37,61 +33,15 @@ from penilaian.models import (
 from pokja.models import Notifikasi
 
 from . import contoh_berkas as cb
+from .alat import TOKEN_GATEWAY
 from .lembar_penuh import isi_penuh
 
 pytestmark = pytest.mark.django_db
 
 HARI = date(2026, 12, 1)  # the sweep's day in most tests (a Tuesday, inside the mandiri stage)
-TOKEN = "token-gateway-uji"
 
 
 # --- A WhatsApp gateway in this process -----------------------------------------------------
-
-
-class Gateway:
-    """An HTTP gateway on loopback that records every request; ``jawaban`` holds the answers
-    to give next (``(status, body)``), after which it answers 200 ``{"status": true}``."""
-
-    def __init__(self):
-        self.permintaan, self.jawaban = [], []
-        gw = self
-
-        class Penangan(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server API
-                isi = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                form = {k: v[0] for k, v in parse_qs(isi).items()}
-                gw.permintaan.append({"headers": dict(self.headers), "form": form})
-                status, badan = gw.jawaban.pop(0) if gw.jawaban else (200, {"status": True})
-                data = json.dumps(badan).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Penangan)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        self.benang = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.benang.start()
-
-    def tutup(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def gateway(settings):
-    gw = Gateway()
-    settings.WHATSAPP_GATEWAY = "http"
-    settings.WHATSAPP_URL = gw.url
-    settings.WHATSAPP_TOKEN = TOKEN
-    settings.WHATSAPP_FIELD_TUJUAN = "target"
-    settings.WHATSAPP_TIMEOUT = 5.0
-    yield gw
-    gw.tutup()
 
 
 @pytest.fixture(autouse=True)
@@ -392,7 +342,7 @@ def test_a_gateway_error_is_counted_and_the_next_attempt_delivers_once(wa, gatew
     assert p.status == StatusKirim.TERKIRIM and p.terkirim_pada is not None
     assert len(gateway.permintaan) == 2
     permintaan = gateway.permintaan[-1]
-    assert permintaan["headers"]["Authorization"] == TOKEN
+    assert permintaan["headers"]["Authorization"] == TOKEN_GATEWAY
     assert permintaan["form"]["target"] == "6281234567890"
     assert permintaan["form"]["message"].startswith(p.pengingat.isi)
     assert reverse("tugas-saya") in permintaan["form"]["message"]

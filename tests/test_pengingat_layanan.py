@@ -12,18 +12,12 @@ missing service is an error.
 import contextlib
 import email
 import email.policy
-import json
 import os
-import socket
-import threading
 import time
 import urllib.parse
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,11 +35,9 @@ from penilaian.models import (
 )
 from pokja.models import Notifikasi
 
-from .alat import port_bebas
+from .alat import TOKEN_GATEWAY, Relai
 
 pytestmark = [pytest.mark.layanan, pytest.mark.django_db(transaction=True)]
-
-TOKEN = "token-gateway-uji"
 
 
 @pytest.fixture(autouse=True)
@@ -59,138 +51,9 @@ def layanan_nyata():
 # --- Services in this process ---------------------------------------------------------------
 
 
-class _Kotak:
-    def __init__(self):
-        self.surat = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.surat.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    port = port_bebas()
-    kotak = _Kotak()
-    ctl = Controller(kotak, hostname="127.0.0.1", port=port)
-    ctl.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield kotak
-    ctl.stop()
-
-
 def teks_surat(envelope):
     pesan = email.message_from_bytes(envelope.content, policy=email.policy.default)
     return pesan.get_body(("plain",)).get_content()
-
-
-class Gateway:
-    """A WhatsApp HTTP gateway on loopback recording every request; ``jawaban`` holds the next
-    answers (``(status, body)``), then it answers 200 ``{"status": true}``."""
-
-    def __init__(self):
-        self.permintaan, self.jawaban, self._kunci = [], [], threading.Lock()
-        gw = self
-
-        class Penangan(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server API
-                isi = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                form = {k: v[0] for k, v in parse_qs(isi).items()}
-                with gw._kunci:
-                    status, badan = gw.jawaban.pop(0) if gw.jawaban else (200, {"status": True})
-                    gw.permintaan.append(
-                        {"headers": dict(self.headers), "form": form, "status": status}
-                    )
-                data = json.dumps(badan).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Penangan)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def tutup(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def gateway(settings):
-    gw = Gateway()
-    settings.WHATSAPP_GATEWAY = "http"
-    settings.WHATSAPP_URL = gw.url
-    settings.WHATSAPP_TOKEN = TOKEN
-    settings.WHATSAPP_FIELD_TUJUAN = "target"
-    settings.WHATSAPP_TIMEOUT = 5.0
-    yield gw
-    gw.tutup()
-
-
-class Relai:
-    """A TCP relay to ``tujuan`` on a loopback port that can be cut and reopened (the same as
-    tests/test_gangguan.py)."""
-
-    def __init__(self, tujuan):
-        self.tujuan, self.port = tujuan, port_bebas()
-        self._soket, self._sambungan, self._kunci = None, [], threading.Lock()
-        self.buka()
-
-    def buka(self):
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", self.port))
-        s.listen(64)
-        self._soket = s
-        threading.Thread(target=self._terima, args=(s,), daemon=True).start()
-
-    def _terima(self, s):
-        while True:
-            try:
-                klien, _ = s.accept()
-            except OSError:
-                return
-            try:
-                hulu = socket.create_connection(self.tujuan, timeout=5)
-                hulu.settimeout(None)
-            except OSError:
-                klien.close()
-                continue
-            with self._kunci:
-                self._sambungan += [klien, hulu]
-            for a, b in ((klien, hulu), (hulu, klien)):
-                threading.Thread(target=self._salur, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _salur(a, b):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-    def putus(self):
-        with contextlib.suppress(OSError):
-            self._soket.shutdown(socket.SHUT_RDWR)
-        self._soket.close()
-        with self._kunci:
-            for s in self._sambungan:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            self._sambungan = []
 
 
 def _pool_baru(app):
@@ -321,7 +184,7 @@ def test_the_worker_sweeps_and_delivers_each_reminder_once(
     assert set(Pengingat.objects.values_list("jenis", flat=True)) == {JenisPengingat.TENGGAT}
     periksa_sekali_per_orang(dunia, smtp, gateway)
     assert len(gateway.permintaan) == Pengingat.objects.count()
-    assert all(p["headers"]["Authorization"] == TOKEN for p in gateway.permintaan)
+    assert all(p["headers"]["Authorization"] == TOKEN_GATEWAY for p in gateway.permintaan)
 
     # The same day again, by beat and by a direct team task: nothing new is sent.
     jumlah = (len(smtp.surat), len(gateway.permintaan), Notifikasi.objects.count())
