@@ -30,21 +30,25 @@ def catat_skor(*, tim_id, tanggal=None):
     lembar = LembarKerja.objects.select_related("instrumen").filter(tim_id=tim_id).first()
     if lembar is None:
         return None
-    hasil = skor_lembar(lembar)
-    putusan = hasil.putusan
     baris, _ = SkorHarian.objects.update_or_create(
         tim_id=tim_id,
         tanggal=tanggal or timezone.localdate(),
-        defaults={
-            "total": round(hasil.total, 4),
-            "pengungkit": round(hasil.pengungkit, 4),
-            "hasil": round(hasil.hasil, 4),
-            "area": {str(n): str(round(a.nilai, 4)) for n, a in hasil.area.items()},
-            "memenuhi_wbk": bool(putusan.get("WBK") and putusan["WBK"].memenuhi),
-            "memenuhi_wbbm": bool(putusan.get("WBBM") and putusan["WBBM"].memenuhi),
-        },
+        defaults=nilai_tercatat(skor_lembar(lembar)),
     )
     return baris
+
+
+def nilai_tercatat(hasil):
+    """The score fields a recorded score keeps (daily row, frozen submission)."""
+    putusan = hasil.putusan
+    return {
+        "total": round(hasil.total, 4),
+        "pengungkit": round(hasil.pengungkit, 4),
+        "hasil": round(hasil.hasil, 4),
+        "area": {str(n): str(round(a.nilai, 4)) for n, a in hasil.area.items()},
+        "memenuhi_wbk": bool(putusan.get("WBK") and putusan["WBK"].memenuhi),
+        "memenuhi_wbbm": bool(putusan.get("WBBM") and putusan["WBBM"].memenuhi),
+    }
 
 
 # --- Stages ---------------------------------------------------------------------------------
@@ -118,7 +122,6 @@ def ajukan(*, tahapan, user, alasan_terlambat=""):
             % {"tgl": waktu(tahapan.tenggat)}
         )
     hasil = skor_lembar(lembar)
-    putusan = hasil.putusan
     p = Pengajuan.objects.create(
         tim=tim,
         tahapan=tahapan,
@@ -128,12 +131,7 @@ def ajukan(*, tahapan, user, alasan_terlambat=""):
         diajukan_pada=sekarang,
         terlambat=terlambat,
         alasan_terlambat=alasan_terlambat if terlambat else "",
-        total=round(hasil.total, 4),
-        pengungkit=round(hasil.pengungkit, 4),
-        hasil=round(hasil.hasil, 4),
-        area={str(n): str(round(a.nilai, 4)) for n, a in hasil.area.items()},
-        memenuhi_wbk=bool(putusan.get("WBK") and putusan["WBK"].memenuhi),
-        memenuhi_wbbm=bool(putusan.get("WBBM") and putusan["WBBM"].memenuhi),
+        **nilai_tercatat(hasil),
     )
     jawaban = {j.soal_id: j for j in Jawaban.objects.filter(lembar=lembar)}
     butir = {b.soal_id: b for b in Butir.objects.filter(lembar=lembar)}
