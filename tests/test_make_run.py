@@ -118,6 +118,18 @@ def test_make_run_serves_the_portal_with_demo_data(portal):
     assert html.count("data-soal=") == 16
     assert "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas" in html
 
+    # Reminders without any server: the demo's PMPZI deadline is a week away, so the bell
+    # holds today's H-7 reminder and the worker (folder broker) prints the e-mails.
+    assert 'data-notifikasi="1"' in html
+    status, html = anggota.get("/notifikasi/")
+    assert status == 200 and "Tenggat Penilaian mandiri (PMPZI) 7 hari lagi" in html
+    batas = time.monotonic() + 60
+    while "Subject: [ZI Portal] Tenggat Penilaian mandiri" not in log:
+        assert time.monotonic() < batas, log[-3000:]
+        time.sleep(1)
+        log = (tmp_path / "make-run.log").read_text()
+    assert "To: " in log
+
     luar = Peramban(dasar)
     status, html = luar.masuk("luar", "demo-zi-2026")
     assert status == 200 and "Kota Semarang" not in html
