@@ -347,10 +347,11 @@ def satu_tim(label, tim_id, lembar_id, anggota):
         ).count(),
         "active_evidence": evid.count(),
         "document_versions": VersiDokumen.objects.filter(dokumen__lampiran__in=evid).count(),
-        # rows the sweep's evidence query returns (it joins every version of each document)
-        "evidence_rows_read_by_sweep": evid.values_list(
-            "soal_id", "dokumen__versi__nama_asli"
-        ).count(),
+        # rows the sweep's evidence query returns: one per active attachment (the latest
+        # version's name comes through a subquery, eviden.kartu.dokumen_aktif)
+        "evidence_rows_read_by_sweep": len(
+            [d for ds in dokumen_aktif(LembarKerja.objects.get(pk=lembar_id)).values() for d in ds]
+        ),
         "queries": kueri,
         "ms": round(ms, 2),
         "reminders_created": n_pengingat,
