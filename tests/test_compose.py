@@ -323,6 +323,26 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
         isi
     )
 
+    # The chair freezes the LKE for the PMPZI stage (form post through the proxy headers).
+    r, html = ketua.minta("GET", "/")
+    kalender = re.search(rb'href="(/tim/\d+/kalender/)"', html).group(1).decode()
+    r, html = ketua.minta("GET", kalender)
+    ajukan = re.search(rb'href="(/tim/\d+/tahapan/\d+/ajukan/)"', html).group(1).decode()
+    r, html = ketua.minta("GET", ajukan)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+    r, body = ketua.minta(
+        "POST",
+        ajukan,
+        urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "setuju": "on", "alasan_terlambat": "uji produksi"}
+        ).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"https://{HOST}{ajukan}",
+        },
+    )
+    assert r.status == 302 and "/pengajuan/" in r.getheader("Location"), (r.status, body[:500])
+
     # Then every kind of page the chair's links lead to, the uploaded soal's first.
     antre, dilihat, per_nama, aset = [soal, "/"], set(), {}, set()
     halaman = 0
@@ -358,7 +378,11 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
                 antre.append(href)
 
     # Every kind of page the chair's links lead to was served.
-    for nama in ("beranda", "pokja-soal", "soal-kartu", "tim-hasil", "dasbor-tim", "unduh"):
+    for nama in (
+        *("beranda", "pokja-soal", "soal-kartu", "tim-hasil", "dasbor-tim", "unduh"),
+        *("kalender", "tahapan-ubah", "ajukan", "pengajuan", "log-pengingat", "profil"),
+        "notifikasi",
+    ):
         assert nama in per_nama, sorted(per_nama)
     assert halaman >= 15, per_nama
     # Static files under their hashed names, from the image's STATIC_ROOT.
