@@ -5,13 +5,12 @@ its members: error pages rendered for outsiders must not reveal a team's calenda
 one query, only on pages of a team.
 """
 
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from pokja.models import TimZI
 
-from .kalender import sisa_hari, tanggal_wib
 from .models import Tahapan
+from .selectors import tenggat_berikut
 
 
 def _tenggat(request):
@@ -28,19 +27,10 @@ def _tenggat(request):
         saring = {"tim__lembar_kerja": kw["lembar_id"]}
     else:
         return None
-    sekarang = timezone.now()
-    from django.db.models.functions import Coalesce
-
-    t = (
+    hasil = tenggat_berikut(
         Tahapan.objects.filter(tim__in=TimZI.objects.for_user(user).values("pk"), **saring)
-        .annotate(batas=Coalesce("tenggat_eviden", "selesai"))
-        .filter(batas__gte=sekarang)
-        .order_by("batas")
-        .first()
     )
-    if t is None:
-        return None
-    return {"tahapan": t, "sisa": sisa_hari(t.tenggat, tanggal_wib(sekarang))}
+    return {"tahapan": hasil[0], "sisa": hasil[1]} if hasil else None
 
 
 def tenggat(request):

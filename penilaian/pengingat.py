@@ -40,7 +40,7 @@ from pokja.akses import PERAN_PIMPINAN_TIM
 from pokja.models import PERAN_POKJA, ROMAWI, Anggota, Peran, TimZI
 from zi_portal.format import angka, waktu
 
-from .kalender import sisa_hari, tanggal_wib
+from .kalender import awal_hari, sisa_hari, tanggal_wib
 from .kanal import GagalKirim, kanal_untuk, tujuan
 from .models import (
     JenisPengingat,
@@ -428,10 +428,6 @@ def catat(tim, rencana, hari, *, kanal=tuple(Kanal), antre=True):
     if not baru:
         return HasilSapu()
     Pengingat.objects.bulk_create(baru)
-    if baru[0].pk is None:  # backends that do not return ids (none of ours, but be sure)
-        baru = list(
-            Pengingat.objects.filter(tim=tim, tanggal=hari, sasaran__in=[b.sasaran for b in baru])
-        )
     kirim = []
     for p in baru:
         for k in kanal:
@@ -486,7 +482,7 @@ def sapu_tim(tim_id, hari, *, antre=True):
 def tim_aktif(hari):
     """Teams worth sweeping on ``hari``: those with a worksheet and a stage not yet over
     more than a year ago (overdue assignments only matter while the periode runs)."""
-    batas = timezone.now() - timedelta(days=400)
+    batas = awal_hari(hari) - timedelta(days=400)
     return list(
         TimZI.objects.filter(lembar_kerja__isnull=False, tahapan__selesai__gte=batas)
         .distinct()

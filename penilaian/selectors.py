@@ -316,16 +316,14 @@ def kalender_tim(tim, sekarang=None):
     ]
 
 
-def tenggat_berikut(tim_id, sekarang=None):
-    """The next deadline of the team not yet past: ``(Tahapan, sisa hari)`` or ``None``.
-    One query."""
+def tenggat_berikut(tahapan, sekarang=None):
+    """The next deadline not yet past among ``tahapan`` (a Tahapan queryset): ``(Tahapan,
+    days left in WIB)`` or ``None``. One query."""
     from .kalender import sisa_hari, tanggal_wib
-    from .models import Tahapan
 
     sekarang = sekarang or timezone.now()
     t = (
-        Tahapan.objects.filter(tim_id=tim_id)
-        .annotate(batas=Coalesce("tenggat_eviden", "selesai"))
+        tahapan.annotate(batas=Coalesce("tenggat_eviden", "selesai"))
         .filter(batas__gte=sekarang)
         .order_by("batas")
         .first()
