@@ -339,3 +339,127 @@ class Pengiriman(models.Model):
 
     def __str__(self):
         return f"{self.pengingat} [{self.kanal}: {self.status}]"
+
+
+# --- Exports and imports ----------------------------------------------------------------------
+
+
+class JenisEkspor(models.TextChoices):
+    PDF = "pdf", _("Laporan kesiapan (PDF)")
+    XLSX = "xlsx", _("LKE Excel")
+    ZIP = "zip", _("Berkas eviden (ZIP)")
+
+
+class StatusEkspor(models.TextChoices):
+    MENUNGGU = "menunggu", _("Menunggu")
+    BERJALAN = "berjalan", _("Sedang dibuat")
+    SELESAI = "selesai", _("Selesai")
+    GAGAL = "gagal", _("Gagal")
+    KEDALUWARSA = "kedaluwarsa", _("Kedaluwarsa")
+
+
+class Ekspor(models.Model):
+    """One export job and its file: who asked for what and when, its progress, and where the
+    file is. The row stays as history after the file expires (``kedaluwarsa``)."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.PROTECT, related_name="ekspor"
+    )
+    jenis = models.CharField(_("jenis"), max_length=4, choices=JenisEkspor.choices)
+    pengajuan = models.ForeignKey(
+        Pengajuan,
+        verbose_name=_("pengajuan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Kosong: jawaban terkini."),
+    )
+    pilih_berkas = models.CharField(_("berkas eviden"), max_length=10, blank=True)
+    diminta_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diminta oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    diminta_pada = models.DateTimeField(_("diminta pada"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=StatusEkspor.choices, default=StatusEkspor.MENUNGGU
+    )
+    selesai = models.PositiveIntegerField(_("langkah selesai"), default=0)
+    total = models.PositiveIntegerField(_("jumlah langkah"), default=0)
+    mulai_pada = models.DateTimeField(_("mulai pada"), null=True, blank=True)
+    selesai_pada = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    kunci = models.CharField(_("kunci penyimpanan"), max_length=300, blank=True)
+    nama_berkas = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    ukuran = models.BigIntegerField(_("ukuran (bita)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    galat = models.TextField(_("galat"), blank=True)
+    kedaluwarsa_pada = models.DateTimeField(_("kedaluwarsa pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekspor")
+        verbose_name_plural = _("ekspor")
+        ordering = ["-diminta_pada", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jenis__in=["pdf", "xlsx", "zip"]), name="penilaian_ekspor_jenis_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["menunggu", "berjalan", "selesai", "gagal", "kedaluwarsa"]),
+                name="penilaian_ekspor_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="selesai") | ~Q(kunci=""),
+                name="penilaian_ekspor_selesai_punya_berkas",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tim", "-diminta_pada"], name="penilaian_ekspor_tim"),
+            models.Index(
+                fields=["diminta_pada"],
+                condition=Q(status__in=["menunggu", "berjalan"]),
+                name="penilaian_ekspor_antre",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jenis_display()} {self.tim} ({self.get_status_display()})"
+
+    @property
+    def persen(self):
+        if self.status == StatusEkspor.SELESAI:
+            return 100
+        return min(99, self.selesai * 100 // self.total) if self.total else 0
+
+    @property
+    def berjalan(self):
+        return self.status in (StatusEkspor.MENUNGGU, StatusEkspor.BERJALAN)
+
+
+class ImporLKE(models.Model):
+    """An import of answers from an LKE workbook: who, when, which file, the mode, what
+    changed, and the score before and after (the per-answer history is in eviden)."""
+
+    tim = models.ForeignKey(
+        TimZI, verbose_name=_("Tim ZI"), on_delete=models.PROTECT, related_name="impor_lke"
+    )
+    oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    pada = models.DateTimeField(_("pada"))
+    nama_berkas = models.CharField(_("nama berkas"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    timpa = models.BooleanField(_("menimpa jawaban yang sudah ada"), default=False)
+    berubah = models.PositiveIntegerField(_("jawaban berubah"), default=0)
+    total_sebelum = models.DecimalField(_("nilai total sebelum"), max_digits=9, decimal_places=4)
+    total_sesudah = models.DecimalField(_("nilai total sesudah"), max_digits=9, decimal_places=4)
+    rincian = models.JSONField(_("rincian perubahan"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("impor LKE")
+        verbose_name_plural = _("impor LKE")
+        ordering = ["-pada", "-pk"]
+
+    def __str__(self):
+        return f"{self.nama_berkas} → {self.tim}"

@@ -96,6 +96,13 @@ class Satker(models.Model):
         blank=True,
         related_name="bawahan",
     )
+    # The letterhead of its reports (set by the chair of its team).
+    alamat = models.TextField(_("alamat"), blank=True)
+    kota = models.CharField(
+        _("kota tempat tanda tangan"), max_length=100, blank=True, help_text=_("Mis. Semarang.")
+    )
+    logo = models.CharField(_("kunci penyimpanan logo"), max_length=300, blank=True)
+    logo_mime = models.CharField(_("jenis isi logo"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("satuan kerja")
