@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from .models import Dokumen, Eviden, JenisJawaban, LembarKerja, Soal, StatusButi
 from .panel import panel
 from .riwayat import riwayat_soal
 from .selectors import Saringan, antrean_reviu, lembar_kerja_tim, susun_tabel, tugas_saya
+from .unduhan import sajikan
 
 
 def _htmx(request):
@@ -579,27 +579,4 @@ def unduh(request, versi_id):
     )
     if versi is None or not akses_untuk(request.user, versi.dokumen.lembar.tim_id).anggota:
         raise Http404(_("Tidak ditemukan."))
-    jenis = "inline" if versi.pratinjau else "attachment"
-    disposisi = f"{jenis}; filename*=UTF-8''{quote(versi.nama_asli)}"
-    if hasattr(default_storage, "bucket_name"):
-        url = default_storage.url(
-            versi.kunci,
-            parameters={"ResponseContentDisposition": disposisi, "ResponseContentType": versi.mime},
-        )
-        return HttpResponseRedirect(url)
-    respons = FileResponse(
-        default_storage.open(versi.kunci, "rb"),
-        as_attachment=not versi.pratinjau,
-        filename=versi.nama_asli,
-        content_type=versi.mime,
-    )
-    if versi.mime == "application/pdf":
-        # Chromium does not show a PDF in a sandboxed document, so PDFs (content-checked,
-        # served as application/pdf with nosniff) open in its viewer, framed by the portal
-        # itself only (the review queue's preview); everything else is sandboxed and unframed.
-        respons["Content-Security-Policy"] = "frame-ancestors 'self'"
-        respons["X-Frame-Options"] = "SAMEORIGIN"
-    else:
-        respons["Content-Security-Policy"] = "sandbox"
-    respons["Cache-Control"] = "private, no-store"
-    return respons
+    return sajikan(versi.kunci, nama=versi.nama_asli, mime=versi.mime, inline=versi.pratinjau)

@@ -11,10 +11,13 @@ from eviden.models import Butir, Eviden, Jawaban, LembarKerja, Soal, VersiDokume
 from pokja.models import Anggota, TimZI
 from zi_portal.format import angka, waktu
 
+from .ekspor.sumber import PILIHAN_BERKAS
 from .kalender import kalender_usulan
 from .models import (
+    Ekspor,
     EvidenBeku,
     JawabanBeku,
+    JenisEkspor,
     JenisPengingat,
     JenisTahapan,
     Pengajuan,
@@ -198,3 +201,27 @@ def _beri_tahu_pengajuan(p, user):
         isi=isi,
         tautan=reverse("pengajuan", args=[p.tim_id, p.pk]),
     )
+
+
+@transaction.atomic
+def minta_ekspor(*, tim, jenis, user, pengajuan=None, pilih_berkas=""):
+    """Record an export job and queue it once the transaction commits. With the broker down
+    the row waits and the beat sweep (``tasks.ekspor_tertunda``) runs it later."""
+    from zi_portal.antrean import antre_setelah_commit
+
+    from .tasks import jalankan_ekspor
+
+    if pengajuan is not None and pengajuan.tim_id != tim.pk:
+        raise ValidationError(_("Pengajuan itu bukan milik tim ini."))
+    if jenis == JenisEkspor.ZIP and pengajuan is None and pilih_berkas not in PILIHAN_BERKAS:
+        raise ValidationError(_("Pilih eviden yang disetujui saja atau versi terbaru."))
+    ekspor = Ekspor.objects.create(
+        tim=tim,
+        jenis=jenis,
+        pengajuan=pengajuan,
+        pilih_berkas=pilih_berkas if jenis == JenisEkspor.ZIP and pengajuan is None else "",
+        diminta_oleh=user,
+        diminta_pada=timezone.now(),
+    )
+    antre_setelah_commit(jalankan_ekspor, ekspor.pk)
+    return ekspor

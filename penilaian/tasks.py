@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pokja.models import TimZI
 
-from . import pengingat, services
+from . import ekspor, pengingat, services
 from .models import StatusKirim
 
 
@@ -55,4 +55,23 @@ def kirim_tertunda():
     for pk in pengingat.tertunda():
         p = pengingat.kirim(pk)
         n += bool(p and p.status == StatusKirim.TERKIRIM)
+    return n
+
+
+@shared_task
+def jalankan_ekspor(ekspor_id):
+    """Build one export file (penilaian/ekspor); a second delivery of the task does nothing."""
+    e = ekspor.jalankan(ekspor_id)
+    return e.status if e else None
+
+
+@shared_task
+def ekspor_tertunda():
+    """Beat, every five minutes: exports whose task was never queued (broker down) run here;
+    expired export files are deleted (their rows stay as history)."""
+    n = 0
+    for pk in ekspor.tertunda():
+        ekspor.jalankan(pk)
+        n += 1
+    ekspor.bersihkan()
     return n

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .ekspor import views as ekspor
 
 urlpatterns = [
     path("tim/<int:tim_id>/dasbor/", views.dasbor_tim, name="dasbor-tim"),
@@ -17,4 +18,9 @@ urlpatterns = [
         views.kirim_pengingat_sekarang,
         name="kirim-pengingat",
     ),
+    path("tim/<int:tim_id>/ekspor/", ekspor.ekspor, name="ekspor"),
+    path("tim/<int:tim_id>/ekspor/<int:pk>/", ekspor.status, name="ekspor-status"),
+    path("tim/<int:tim_id>/ekspor/<int:pk>/unduh/", ekspor.unduh, name="ekspor-unduh"),
+    path("tim/<int:tim_id>/kop/", ekspor.kop, name="kop"),
+    path("tim/<int:tim_id>/kop/logo/", ekspor.logo, name="kop-logo"),
 ]

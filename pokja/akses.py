@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import PERAN_POKJA, Anggota, Peran, Pokja, TimZI
 
 PERAN_PIMPINAN_TIM = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM}
-PERAN_EKSPOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU}
+# Readiness reports and exports: the Kasubbag TU, the chair, the team secretary, the head of
+# office (issue 10).
+PERAN_EKSPOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU, Peran.KEPALA_KANTOR}
 # Who sees the chair's readiness dashboard (the whole team's score, verdict, people's backlog).
 PERAN_DASBOR = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM, Peran.KASUBBAG_TU, Peran.KEPALA_KANTOR}
 

@@ -16,7 +16,7 @@ SEMUA = [T.LIHAT, T.UBAH_JAWABAN, T.REVIU, T.TUGASKAN, T.KELOLA_TIM, T.EKSPOR]
 
 # persona -> {pokja area: allowed actions}; area None = team-level actions.
 HARAPAN = {
-    "kepala": {None: {T.LIHAT}, 1: {T.LIHAT}, 2: {T.LIHAT}},
+    "kepala": {None: {T.LIHAT, T.EKSPOR}, 1: {T.LIHAT, T.EKSPOR}, 2: {T.LIHAT, T.EKSPOR}},
     "ketua": {
         None: {T.LIHAT, T.KELOLA_TIM, T.EKSPOR},
         1: {T.LIHAT, T.REVIU, T.TUGASKAN, T.KELOLA_TIM, T.EKSPOR},

@@ -67,6 +67,39 @@ class Kasus:
         )
 
     @property
+    def ekspor(self):
+        """A finished export of the team with its file in storage."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+        from django.utils import timezone
+
+        from penilaian.models import Ekspor
+
+        e = Ekspor.objects.filter(tim=self.dunia.tim, status="selesai").first()
+        return e or Ekspor.objects.create(
+            tim=self.dunia.tim,
+            jenis="pdf",
+            diminta_oleh=self.dunia.user["kasubbag"],
+            diminta_pada=timezone.now(),
+            status="selesai",
+            kunci=default_storage.save("ekspor/uji.pdf", ContentFile(b"%PDF-1.4 uji")),
+            nama_berkas="laporan-uji.pdf",
+        )
+
+    @property
+    def tim_berlogo(self):
+        """The team, its satker given a logo."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        satker = self.dunia.tim.satker
+        if not satker.logo:
+            satker.logo = default_storage.save("logo/uji.png", ContentFile(cb.png()))
+            satker.logo_mime = "image/png"
+            satker.save(update_fields=["logo", "logo_mime"])
+        return self.dunia.tim
+
+    @property
     def a(self):
         """URL args of a soal action: ``lke/<lembar>/soal/<soal>/``."""
         return [self.dunia.lembar.pk, self.soal.pk]
@@ -153,6 +186,23 @@ MATRIKS = {
         T.KELOLA_TIM,
         lambda c, k: c.post(reverse("kirim-pengingat", args=[k.dunia.tim.pk])),
     ),
+    "ekspor": (
+        T.EKSPOR,
+        lambda c, k: c.get(reverse("ekspor", args=[k.dunia.tim.pk])),
+        lambda c, k: c.post(
+            reverse("ekspor", args=[k.dunia.tim.pk]), {"jenis": "xlsx", "sumber": "langsung"}
+        ),
+    ),
+    "ekspor-status": (
+        T.EKSPOR,
+        lambda c, k: c.get(reverse("ekspor-status", args=[k.dunia.tim.pk, k.ekspor.pk])),
+    ),
+    "ekspor-unduh": (
+        T.EKSPOR,
+        lambda c, k: c.get(reverse("ekspor-unduh", args=[k.dunia.tim.pk, k.ekspor.pk])),
+    ),
+    "kop": (T.KELOLA_TIM, lambda c, k: c.get(reverse("kop", args=[k.dunia.tim.pk]))),
+    "kop-logo": (T.LIHAT, lambda c, k: c.get(reverse("kop-logo", args=[k.tim_berlogo.pk]))),
     "soal-kartu": (T.LIHAT, lambda c, k: c.get(reverse("soal-kartu", args=k.a))),
     "soal-jawaban": (
         T.UBAH_JAWABAN,

@@ -238,6 +238,9 @@ WHATSAPP_FIELD_TUJUAN = env.str("WHATSAPP_FIELD_TUJUAN", default="target")
 WHATSAPP_TIMEOUT = env.float("WHATSAPP_TIMEOUT", default=10.0)
 # Attempts per delivery (e-mail and WhatsApp) before it is logged as failed.
 PENGINGAT_MAKS_PERCOBAAN = env.int("PENGINGAT_MAKS_PERCOBAAN", default=5)
+# Days an export file (PDF, LKE Excel, evidence ZIP) is kept before it expires; the history
+# row stays.
+EKSPOR_SIMPAN_HARI = env.int("EKSPOR_SIMPAN_HARI", default=7)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -281,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "kirim-tertunda": {
         "task": "penilaian.tasks.kirim_tertunda",
+        "schedule": 300.0,
+    },
+    # Exports whose task was never queued, and expiry of old export files (penilaian/ekspor).
+    "ekspor-tertunda": {
+        "task": "penilaian.tasks.ekspor_tertunda",
         "schedule": 300.0,
     },
     # Each team's score once a day (00.30 WIB), for the dashboard's "score over time".
