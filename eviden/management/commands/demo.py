@@ -4,6 +4,7 @@ Safe to run again: everything is looked up by a natural key (username, satker co
 satker + year) and completed, never duplicated.
 """
 
+import io
 import json
 from pathlib import Path
 
@@ -12,9 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from eviden import contoh
+from eviden.berkas import terima
 from eviden.impor import impor
 from eviden.instrumen import baca_berkas, muat_instrumen
-from eviden.services import siapkan_tim
+from eviden.models import Soal
+from eviden.services import ajukan_reviu, reviu, siapkan_tim, unggah_berkas
 from eviden.sinyal import demo_siap
 from pokja.models import Peran, Predikat, Satker
 from pokja.services import tetapkan_anggota
@@ -50,6 +54,46 @@ def _nip(urut):
     lahir = f"{1975 + urut % 15}{urut % 12 + 1:02d}{urut % 27 + 1:02d}"
     cpns = f"{2000 + urut % 20}{urut % 12 + 1:02d}"
     return f"{lahir}{cpns}{1 + urut % 2}{urut:03d}"
+
+
+# Evidence of the demo: (soal code, document title, versions, approved by the coordinator).
+EVIDEN_DEMO = [
+    ("A.I.1.i.1", "SK Tim Kerja Pembangunan ZI Kankemenag Kota Semarang", 2, True),
+    ("A.I.1.i.1", "Notulen rapat pembentukan Tim Kerja", 1, True),
+    ("A.I.2.i.1", "SOP Layanan Pengaduan Masyarakat", 1, True),
+    ("A.I.3.i.1", "Rencana Kebutuhan Pegawai 2026", 1, False),
+    ("A.I.4.i.1", "Perjanjian Kinerja Kepala Kantor 2026", 1, True),
+    ("A.I.5.i.1", "Laporan Pengendalian Gratifikasi Semester I", 1, False),
+    ("A.I.6.i.1", "Standar Pelayanan PTSP", 1, False),
+]
+
+
+def _eviden_demo(lembar):
+    """A few documents through the real upload and review services (only into a worksheet
+    without documents, so a second run adds nothing)."""
+    if lembar.dokumen.exists():
+        return
+    User = get_user_model()
+    ketua = User.objects.get(username="ketua")
+    soal = {s.kode: s for s in Soal.objects.filter(instrumen=lembar.instrumen)}
+    disetujui = set()
+    for kode, judul, versi, setujui in EVIDEN_DEMO:
+        s = soal[kode]
+        anggota = User.objects.get(username=f"anggota{s.area_pokja}")
+        dokumen = None
+        for n in range(1, versi + 1):
+            teks = f"{judul} (versi {n})"
+            berkas = terima(io.BytesIO(contoh.pdf(teks)), f"{judul}.pdf")
+            v = unggah_berkas(
+                lembar=lembar, soal=s, user=anggota, berkas=berkas, dokumen=dokumen, judul=judul
+            )
+            dokumen = v.dokumen
+        if setujui:
+            disetujui.add(s)
+    for s in sorted(disetujui, key=lambda x: x.kode):
+        anggota = User.objects.get(username=f"anggota{s.area_pokja}")
+        ajukan_reviu(lembar=lembar, soal=s, user=anggota)
+        reviu(lembar=lembar, soal=s, user=ketua, setujui=True, catatan="Sesuai.")
 
 
 class Command(BaseCommand):
@@ -97,6 +141,12 @@ class Command(BaseCommand):
             ketua = get_user_model().objects.get(username="ketua")
             with open(JAWABAN_DEMO, encoding="utf-8") as f:
                 impor(lembar=lembar, baris=json.load(f), user=ketua)
+
+        if not semarang.alamat:
+            semarang.alamat = "Jl. Demo Zona Integritas No. 1, Kota Semarang, Jawa Tengah 50000"
+            semarang.kota = "Semarang"
+            semarang.save(update_fields=["alamat", "kota"])
+        _eviden_demo(lembar)
 
         demo_siap.send(sender=self.__class__, tim=tim, tim_luar=tim_luar)
 
