@@ -58,8 +58,9 @@ def _nip(urut):
 
 # Evidence of the demo: (soal code, document title, versions, approved by the coordinator).
 EVIDEN_DEMO = [
-    ("A.I.1.i.1", "SK Tim Kerja Pembangunan ZI Kankemenag Kota Semarang", 2, True),
-    ("A.I.1.i.1", "Notulen rapat pembentukan Tim Kerja", 1, True),
+    ("A.I.1.i.1", "SK Tim Kerja Pembangunan ZI Kankemenag Kota Semarang", 2, False),
+    ("A.I.1.ii.1", "Rencana Kerja Pembangunan ZI 2026", 1, True),
+    ("A.I.1.ii.1", "Notulen rapat penyusunan rencana kerja", 1, True),
     ("A.I.2.i.1", "SOP Layanan Pengaduan Masyarakat", 1, True),
     ("A.I.3.i.1", "Rencana Kebutuhan Pegawai 2026", 1, False),
     ("A.I.4.i.1", "Perjanjian Kinerja Kepala Kantor 2026", 1, True),
