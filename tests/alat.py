@@ -178,3 +178,22 @@ class Gateway:
     def tutup(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def pool_baru(app):
+    """Forget the app's broker connections, so the next publish uses ``broker_url``."""
+    if app._pool is not None:
+        with contextlib.suppress(Exception):
+            app._pool.force_close_all()
+    app._pool = None
+    with contextlib.suppress(AttributeError, KeyError):
+        app.__dict__["amqp"]._producer_pool = None
+
+
+def tunggu(syarat, detik=60):
+    batas = time.monotonic() + detik
+    while time.monotonic() < batas:
+        if syarat():
+            return
+        time.sleep(0.2)
+    raise AssertionError("tidak tercapai dalam waktu")

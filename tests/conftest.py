@@ -6,6 +6,7 @@ Personas (all with password ``factories.SANDI``): ``kepala``, ``ketua``, ``sekre
 """
 
 import os
+import urllib.parse
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +18,7 @@ from pokja.models import Peran, Satker
 from pokja.services import tetapkan_anggota
 from zi_portal.penyimpanan import penyimpanan_s3
 
+from .alat import Relai, pool_baru
 from .factories import SatkerFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
@@ -211,3 +213,36 @@ def gateway(settings):
     settings.WHATSAPP_TIMEOUT = 5.0
     yield gw
     gw.tutup()
+
+
+@pytest.fixture(scope="module")
+def broker():
+    """The Celery broker (the test Redis) behind a relay, and a real worker on it."""
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
+        pytest.skip("butuh Redis dari `make test`")
+    from celery.contrib.testing.worker import start_worker
+
+    from zi_portal.celery import app
+
+    asli, asli_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    url = urllib.parse.urlsplit(asli)
+    relai = Relai((url.hostname, url.port or 6379))
+    lewat_relai = url._replace(netloc=f"127.0.0.1:{relai.port}").geturl()
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
+    os.environ["CELERY_BROKER_URL"] = app.conf.broker_url = lewat_relai
+    pool_baru(app)
+    assert app.connection_for_write().as_uri().endswith(f":{relai.port}/{url.path.strip('/')}")
+    app.control.purge()  # nothing left over from an earlier run
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            yield relai
+    finally:
+        relai.putus()
+        app.conf.broker_url = asli
+        if asli_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = asli_env
+        pool_baru(app)

@@ -9,12 +9,10 @@ Outside `make test` (no REDIS_URL) these tests are skipped, except under CI=true
 missing service is an error.
 """
 
-import contextlib
 import email
 import email.policy
 import os
 import time
-import urllib.parse
 from datetime import timedelta
 
 import pytest
@@ -35,7 +33,7 @@ from penilaian.models import (
 )
 from pokja.models import Notifikasi
 
-from .alat import TOKEN_GATEWAY, Relai
+from .alat import TOKEN_GATEWAY, tunggu
 
 pytestmark = [pytest.mark.layanan, pytest.mark.django_db(transaction=True)]
 
@@ -54,58 +52,6 @@ def layanan_nyata():
 def teks_surat(envelope):
     pesan = email.message_from_bytes(envelope.content, policy=email.policy.default)
     return pesan.get_body(("plain",)).get_content()
-
-
-def _pool_baru(app):
-    """Forget the app's broker connections, so the next publish uses ``broker_url``."""
-    if app._pool is not None:
-        with contextlib.suppress(Exception):
-            app._pool.force_close_all()
-    app._pool = None
-    with contextlib.suppress(AttributeError, KeyError):
-        app.__dict__["amqp"]._producer_pool = None
-
-
-@pytest.fixture(scope="module")
-def broker():
-    """The Celery broker (the test Redis) behind a relay, and a real worker on it."""
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh Redis dari `make test`")
-    from celery.contrib.testing.worker import start_worker
-
-    from zi_portal.celery import app
-
-    asli, asli_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
-    url = urllib.parse.urlsplit(asli)
-    relai = Relai((url.hostname, url.port or 6379))
-    lewat_relai = url._replace(netloc=f"127.0.0.1:{relai.port}").geturl()
-    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
-    os.environ["CELERY_BROKER_URL"] = app.conf.broker_url = lewat_relai
-    _pool_baru(app)
-    assert app.connection_for_write().as_uri().endswith(f":{relai.port}/{url.path.strip('/')}")
-    app.control.purge()  # nothing left over from an earlier run
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            yield relai
-    finally:
-        relai.putus()
-        app.conf.broker_url = asli
-        if asli_env is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = asli_env
-        _pool_baru(app)
-
-
-def tunggu(syarat, detik=60):
-    batas = time.monotonic() + detik
-    while time.monotonic() < batas:
-        if syarat():
-            return
-        time.sleep(0.2)
-    raise AssertionError("tidak tercapai dalam waktu")
 
 
 # --- The world ----------------------------------------------------------------------------------

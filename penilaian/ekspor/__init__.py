@@ -12,6 +12,7 @@ folder or S3) under a generated key. Progress is written to the row at most ever
 import hashlib
 import importlib
 import logging
+import os
 import tempfile
 import time
 import uuid
@@ -107,7 +108,7 @@ def jalankan(ekspor_id):
             pilih_berkas=ekspor.pilih_berkas or "terbaru",
             portal_url=settings.PORTAL_URL,
         )
-        settings.EVIDEN_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+        os.makedirs(settings.EVIDEN_TEMP_DIR, exist_ok=True)
         with tempfile.TemporaryFile(dir=settings.EVIDEN_TEMP_DIR) as keluar:
             format_.render(permintaan, keluar, _Progres(ekspor.pk))
             ukuran, sha = _sidik(keluar)

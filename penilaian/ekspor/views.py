@@ -38,7 +38,7 @@ def ekspor(request, tim_id):
     """The export page: PDF report, LKE Excel, evidence ZIP; and who exported what, when."""
     tim, akses = get_tim_for_user(request.user, tim_id, T.EKSPOR)
     pengajuan = _pengajuan(tim)
-    form = EksporForm(request.POST or None, pengajuan=pengajuan)
+    form = EksporForm(request.POST if request.method == "POST" else None, pengajuan=pengajuan)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -111,9 +111,10 @@ def kop(request, tim_id):
     """The chair edits the letterhead of the satker's reports (address, city, logo)."""
     tim, akses = get_tim_for_user(request.user, tim_id, T.KELOLA_TIM)
     satker = tim.satker
+    dikirim = request.method == "POST"
     form = KopForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if dikirim else None,
+        request.FILES if dikirim else None,
         initial={"alamat": satker.alamat, "kota": satker.kota},
     )
     status = 200
