@@ -4,6 +4,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmagic1 postgresql-client \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 portal \
     && install -d -o portal -g portal /data

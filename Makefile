@@ -17,7 +17,8 @@ run: setup       ## the portal with demo data on SQLite + local files, at http:/
 	@echo "ZI Portal: http://$(HOST):$(PORT)/  (akun demo: lihat README, sandi demo-zi-2026)"
 	HOST=$(HOST) PORT=$(PORT) bash .ci/jalan
 
-setup: venv      ## venv, migrations, LKE instrument and demo data (what `run` does before serving)
+setup: venv      ## venv, Debian runtime packages, migrations, LKE instrument and demo data
+	@bash .ci/paket-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py muat_instrumen
 	$(PY) manage.py demo
