@@ -13,7 +13,7 @@ import re
 import subprocess
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -24,15 +24,18 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from eviden.models import Jawaban
-from penilaian.ekspor import grafik, pdf
+from penilaian.ekspor import grafik, jalankan, pdf
 from penilaian.ekspor.sumber import Permintaan, Sumber
-from penilaian.models import JenisTahapan, Tahapan
+from penilaian.models import Ekspor, JenisEkspor, JenisTahapan, StatusEkspor, Tahapan
 from penilaian.selectors import dasbor
 from penilaian.services import ajukan
 from penilaian.tampil import baris_aturan, label_aturan
@@ -41,7 +44,7 @@ from pokja.services import tetapkan_anggota
 from zi_portal.format import angka
 
 from .factories import UserFactory
-from .lembar_penuh import jawaban_lembar, tulis_jawaban
+from .lembar_penuh import isi_penuh, jawaban_lembar, tulis_jawaban
 
 pytestmark = pytest.mark.django_db
 
@@ -342,6 +345,45 @@ def test_signature_block_who_signs(dunia, tmp_path):
     r = Laporan(_permintaan(dunia.tim, pengguna=kedua), tmp_path / "tanpa.pdf")
     assert "Kepala Subbagian Tata Usaha, NIP." in r.teks
     assert "Rina Kurnia" not in r.teks
+
+
+def test_overdue_work_listed_and_queries_do_not_grow_with_the_worksheet(dunia, tmp_path):
+    def hitung():
+        tim = TimZI.objects.get(pk=dunia.tim.pk)
+        with CaptureQueriesContext(connection) as kueri:
+            render_to_string(
+                pdf.TEMPLATE, pdf.susun(_permintaan(tim, pengguna=dunia.user["ketua"]))
+            )
+        return len(kueri)
+
+    hitung()  # the instrument version is read once per process
+    kosong = hitung()
+    kemarin = timezone.localdate() - timedelta(days=2)
+    isi_penuh(dunia.lembar, dunia.user["anggota1"], dokumen=3, versi=2, tenggat=kemarin)
+    assert hitung() == kosong <= 20
+
+    r = Laporan(_permintaan(dunia.tim), tmp_path / "terlambat.pdf")
+    terlambat = dasbor(dunia.tim).terlambat
+    assert terlambat and terlambat[0][0] == dunia.user["anggota1"].nama_lengkap
+    for nama, n in terlambat:
+        assert f"{nama} {n} soal" in r.tata
+    assert "Tidak ada tugas yang lewat tenggat." not in r.teks
+
+
+def test_the_export_runner_stores_the_report(dunia):
+    ekspor = Ekspor.objects.create(
+        tim=dunia.tim,
+        jenis=JenisEkspor.PDF,
+        diminta_oleh=dunia.user["kasubbag"],
+        diminta_pada=timezone.now(),
+    )
+    hasil = jalankan(ekspor.pk)
+    assert hasil.status == StatusEkspor.SELESAI, hasil.galat
+    assert hasil.nama_berkas.endswith(".pdf")
+    with default_storage.open(hasil.kunci, "rb") as f:
+        isi = f.read()
+    assert isi.startswith(b"%PDF-") and len(isi) == hasil.ukuran
+    assert pdf.MIME == "application/pdf" and pdf.EKSTENSI == "pdf"
 
 
 # --- No URL is ever fetched -----------------------------------------------------------------
