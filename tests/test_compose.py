@@ -23,6 +23,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 from http.cookies import SimpleCookie
@@ -218,13 +219,37 @@ def tumpukan(tmp_path_factory):
     argv[0] = str(Path(sys.executable).parent / "gunicorn")
     log = open(akar / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     proses = subprocess.Popen(argv, cwd=app, env=lingkungan, stdout=log, stderr=subprocess.STDOUT)
+    # The compose worker service (exports and reminders run there), same image and environment.
+    kerja = compose["services"]["worker"]["command"]
+    assert kerja[:2] == ["celery", "-A"]
+    log_kerja = open(akar / "worker.log", "w")  # noqa: SIM115 - closed below
+    pekerja = subprocess.Popen(
+        [sys.executable, "-m", *kerja],
+        cwd=app,
+        env=lingkungan,
+        stdout=log_kerja,
+        stderr=subprocess.STDOUT,
+    )
     try:
         tunggu_port(port, proses, akar / "gunicorn.log")
-        yield {"port": port, "log": akar / "gunicorn.log", "s3": s3, "bucket": bucket}
+        yield {
+            "port": port,
+            "log": akar / "gunicorn.log",
+            "log_kerja": akar / "worker.log",
+            "s3": s3,
+            "bucket": bucket,
+        }
     finally:
-        proses.terminate()
-        proses.wait(timeout=30)
+        for p in (proses, pekerja):
+            p.terminate()
+        for p in (proses, pekerja):
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
         log.close()
+        log_kerja.close()
         sql(f'DROP DATABASE IF EXISTS "{nama_db}" WITH (FORCE)')
 
 
@@ -343,6 +368,36 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
     )
     assert r.status == 302 and "/pengajuan/" in r.getheader("Location"), (r.status, body[:500])
 
+    # The chair exports the readiness report: the compose worker builds it with DEBUG=false,
+    # the progress block reports it, the download is a signed S3 URL to a PDF.
+    ekspor = kalender.replace("/kalender/", "/ekspor/")
+    r, html = ketua.minta("GET", ekspor)
+    assert r.status == 200, (r.status, html[:300])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
+    r, body = ketua.minta(
+        "POST",
+        ekspor,
+        urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "jenis": "pdf", "sumber": "langsung"}
+        ).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status == 302, (r.status, body[:500])
+    status_url = urllib.parse.urlsplit(r.getheader("Location")).path
+    batas = time.monotonic() + 120
+    while True:
+        r, html = ketua.minta("GET", status_url, header={"HX-Request": "true"})
+        if b'data-status="selesai"' in html or b'data-status="gagal"' in html:
+            break
+        assert time.monotonic() < batas, tumpukan["log_kerja"].read_text()[-3000:]
+        time.sleep(0.5)
+    assert b'data-status="selesai"' in html, html.decode()
+    unduh = re.search(rb'href="(/tim/\d+/ekspor/\d+/unduh/)"', html).group(1).decode()
+    r, _ = ketua.minta("GET", unduh)
+    assert r.status == 302 and "X-Amz-Signature=" in r.getheader("Location")
+    status, pdf = _ambil_s3(r.getheader("Location"))
+    assert status == 200 and pdf.startswith(b"%PDF-")
+
     # Then every kind of page the chair's links lead to, the uploaded soal's first.
     antre, dilihat, per_nama, aset = [soal, "/"], set(), {}, set()
     halaman = 0
@@ -359,7 +414,7 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
             continue
         per_nama[nama] = per_nama.get(nama, 0) + 1
         r, body = ketua.minta("GET", path)
-        if nama == "unduh":  # evidence: a signed, short-lived S3 URL
+        if nama in ("unduh", "ekspor-unduh"):  # evidence, exports: a signed, short-lived S3 URL
             assert r.status == 302, (path, r.status)
             assert "X-Amz-Signature=" in r.getheader("Location")
             assert _ambil_s3(r.getheader("Location"))[0] == 200
@@ -381,7 +436,7 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
     for nama in (
         *("beranda", "pokja-soal", "soal-kartu", "tim-hasil", "dasbor-tim", "unduh"),
         *("kalender", "tahapan-ubah", "ajukan", "pengajuan", "log-pengingat", "profil"),
-        "notifikasi",
+        *("notifikasi", "ekspor", "ekspor-status", "ekspor-unduh", "kop"),
     ):
         assert nama in per_nama, sorted(per_nama)
     assert halaman >= 15, per_nama
