@@ -12,8 +12,9 @@ folder's name depends on the instrument only, so it is the same in every bundle.
 extension comes from the version's checked content type, never from the uploaded name.
 
 Files are copied in 1 MiB chunks from local or S3 storage (``eviden.cadangan.potongan``:
-S3Storage.open() would download a whole object into memory first), so memory stays flat
-whatever the bundle's size; only one small row per file is held. Evidence kinds are already
+S3Storage.open() would download a whole object into memory first): a reader thread reads and
+hashes while the calling thread writes, with at most ``ANTREAN`` chunks between them, so
+memory stays flat whatever the bundle's size; only one small row per file is held. Evidence kinds are already
 compressed (PDF, JPEG, PNG, MP4, Office/OpenDocument zips), so they are stored: deflate at
 level 1 gains next to nothing on them and runs at about 50 MB/s, a tenth of the disk
 (bench/ekspor.py measures both). Each file's SHA-256 is computed while it is copied and
@@ -22,8 +23,10 @@ the document, and the export job fails with that message instead of shipping a w
 """
 
 import hashlib
+import queue
 import re
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ MAKS_FOLDER = 64  # characters of one folder name
 MAKS_BERKAS = 90  # characters of one file name
 MIN_JUDUL = 12  # a title is never cut shorter than this (unless it is shorter)
 SALIN = 1024 * 1024  # bytes per copy step (eviden.cadangan.potongan's chunk)
+ANTREAN = 8  # chunks between the reader thread and the writer
 
 # Content type -> extension: the allowed kinds, by their shortest extension (".jpg").
 EKSTENSI_MIME = {m: min(ext, key=lambda e: (len(e), e)) for m, ext in IZIN.items()}
@@ -327,30 +331,67 @@ def _nama_dokumen(b):
     }
 
 
-def _salin(z, b, selesai, total, maju):
-    """Copy one stored version into the ZIP, checking its size and SHA-256 on the way.
-    Returns the bytes done so far."""
-    jenis = zipfile.ZIP_STORED if b.mime in TERPADAT else zipfile.ZIP_DEFLATED
-    hasher, n = hashlib.sha256(), 0
-    try:
-        with z.open(_info(b.baris.jalur, b.baris.diunggah_pada, jenis), "w", force_zip64=True) as f:
+@dataclass(frozen=True)
+class _Selesai:
+    """End of one file from the reader: the SHA-256 and size of the bytes it read."""
+
+    sidik: str
+    ukuran: int
+
+
+@dataclass(frozen=True)
+class _Gagal:
+    """The reader could not read a file."""
+
+    galat: BaseException
+
+
+def _taruh(antre, isi, berhenti):
+    """Put ``isi`` on the queue unless the writer has stopped; False once it has."""
+    while not berhenti.is_set():
+        try:
+            antre.put(isi, timeout=0.2)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _baca(berkas, antre, berhenti):
+    """The reader thread: every file's chunks in order, each file followed by ``_Selesai``
+    (or one ``_Gagal``, then nothing more). Hashing here, while the writer computes the CRC
+    and writes, uses the second core: hashlib, zlib and file I/O release the GIL."""
+    for b in berkas:
+        hasher, n = hashlib.sha256(), 0
+        try:
             for bagian in potongan(default_storage, b.kunci):
                 hasher.update(bagian)
-                f.write(bagian)
                 n += len(bagian)
-                maju(selesai + n, total)
-    except Exception as exc:
-        if _hilang(exc):
-            raise EvidenRusak(
-                _(
-                    "Berkas eviden %(dokumen)s tidak ada di penyimpanan. Paket ZIP tidak dibuat; "
-                    "minta admin memulihkan berkas itu dari cadangan."
-                )
-                % {"dokumen": _nama_dokumen(b)}
-            ) from exc
-        raise
-    sidik = hasher.hexdigest()
-    if sidik != b.baris.sha256 or n != b.baris.ukuran:
+                if not _taruh(antre, bagian, berhenti):
+                    return
+        except BaseException as exc:  # handed to the writer, which raises it
+            _taruh(antre, _Gagal(exc), berhenti)
+            return
+        if not _taruh(antre, _Selesai(hasher.hexdigest(), n), berhenti):
+            return
+
+
+def _galat_baca(b, exc):
+    """The exception the bundle raises for a file the reader could not read."""
+    if _hilang(exc):
+        return EvidenRusak(
+            _(
+                "Berkas eviden %(dokumen)s tidak ada di penyimpanan. Paket ZIP tidak dibuat; "
+                "minta admin memulihkan berkas itu dari cadangan."
+            )
+            % {"dokumen": _nama_dokumen(b)}
+        )
+    return exc
+
+
+def _periksa(b, selesai):
+    """Raise when the bytes read are not the version that was uploaded."""
+    if selesai.sidik != b.baris.sha256 or selesai.ukuran != b.baris.ukuran:
         raise EvidenRusak(
             _(
                 "Berkas eviden %(dokumen)s di penyimpanan tidak sama dengan yang diunggah "
@@ -360,12 +401,40 @@ def _salin(z, b, selesai, total, maju):
             % {
                 "dokumen": _nama_dokumen(b),
                 "catat": b.baris.sha256[:12],
-                "isi": sidik[:12],
-                "n": n,
+                "isi": selesai.sidik[:12],
+                "n": selesai.ukuran,
                 "ukuran": b.baris.ukuran,
             }
         )
-    return selesai + n
+
+
+def _salin_semua(z, berkas, total, maju):
+    """Copy every stored version into the ZIP: a reader thread reads and hashes, this thread
+    writes (CRC, ZIP headers). At most ANTREAN chunks are in flight, so memory stays flat."""
+    antre, berhenti = queue.Queue(maxsize=ANTREAN), threading.Event()
+    pembaca = threading.Thread(
+        target=_baca, args=(berkas, antre, berhenti), name="zip-pembaca", daemon=True
+    )
+    pembaca.start()
+    selesai = 0
+    try:
+        for b in berkas:
+            jenis = zipfile.ZIP_STORED if b.mime in TERPADAT else zipfile.ZIP_DEFLATED
+            zi = _info(b.baris.jalur, b.baris.diunggah_pada, jenis)
+            with z.open(zi, "w", force_zip64=True) as f:
+                while True:
+                    isi = antre.get()
+                    if isinstance(isi, _Selesai):
+                        break
+                    if isinstance(isi, _Gagal):
+                        raise _galat_baca(b, isi.galat) from isi.galat
+                    f.write(isi)
+                    selesai += len(isi)
+                    maju(selesai, total)
+            _periksa(b, isi)
+    finally:
+        berhenti.set()
+        pembaca.join()
 
 
 def render(permintaan, keluar, maju):
@@ -398,7 +467,5 @@ def render(permintaan, keluar, maju):
             with z.open(_info(INDEKS_XLSX, permintaan.waktu), "w", force_zip64=True) as f:
                 while bagian := xlsx.read(SALIN):
                     f.write(bagian)
-        selesai = 0
-        for b in berkas:
-            selesai = _salin(z, b, selesai, total, maju)
+        _salin_semua(z, berkas, total, maju)
     maju(total, total)
