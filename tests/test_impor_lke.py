@@ -609,6 +609,7 @@ def test_preview_writes_nothing_and_confirm_writes_through_the_service(client, d
     teks = halaman.content.decode()
     assert 'data-soal="A.I.1.i.2" data-aksi="diisi"' in teks
     assert 'data-soal="A.I.1.i.1" data-aksi="dilewati"' in teks
+    assert "data-berkas-dilewati" in teks  # what the file said, and that it was not used
     assert "data-konfirmasi-impor" in teks
     rencana_dilihat = halaman.context["r"]
     assert rencana_dilihat.sebelum.total == total_sebelum
@@ -807,3 +808,31 @@ def test_round_trip_after_editing_the_exported_workbook(dunia):
     assert jawaban(lembar, PERSEN).penjelasan == "semua perubahan masuk SOP"
     assert skor_lembar(lembar).soal[soal(lembar, PERSEN).pk].nilai == 1
     assert impor.total_sesudah == pytest.approx(skor_lembar(lembar).total)
+
+
+def test_round_trip_through_a_spreadsheet_program_changes_nothing(dunia, tmp_path):
+    """The team opens the export in a spreadsheet program and saves it unchanged: the saved
+    file is accepted (no false external link, same layout) and changes nothing."""
+    from .kalkulasi import Kalkulator, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) tidak terpasang")
+    lembar, ketua = dunia.lembar, dunia.user["ketua"]
+    tulis_jawaban(lembar, ketua, jawaban_lembar(lembar), penjelasan="Lihat eviden terlampir.")
+    simpan(
+        lembar,
+        ketua,
+        PERSEN,
+        catatan="Catatan soal persen",
+        masukan=masukan_persen(lembar, perubahan=7, terintegrasi=5),
+    )
+    simpan(lembar, ketua, INDEKS, angka=Decimal("3.61"), catatan="IPAK = 3,61")
+    asal = tmp_path / "lke.xlsx"
+    asal.write_bytes(_ekspor(dunia.tim))
+    [disimpan] = Kalkulator(tmp_path / "lo").hitung_ulang(asal)
+    sebelum = keadaan(lembar)
+
+    r, _impor = impor_lke(str(disimpan), lembar=lembar, user=ketua, timpa=True)
+    assert r.masalah == []
+    assert r.rincian == []
+    assert keadaan(lembar)[:2] == sebelum[:2]

@@ -102,6 +102,8 @@ class MasukanPratinjau:
     lama: str
     baru: str
     berubah: bool
+    berkas: str = ""  # what the file says (shown when it was not used)
+    dilewati: bool = False
 
 
 @dataclass
@@ -115,6 +117,9 @@ class BarisPratinjau:
     baru_jawaban: str = ""
     lama_catatan: str = ""
     baru_catatan: str = ""
+    berkas_jawaban: str = ""  # what the file says, shown when a field was skipped
+    berkas_catatan: str = ""
+    dilewatkan: bool = False  # a field of the file was not used (fill-empty mode)
     masukan: list = field(default_factory=list)  # [MasukanPratinjau] for a % soal
     alasan: list = field(default_factory=list)  # why GALAT
     info: list = field(default_factory=list)  # cells that were ignored, and why
@@ -205,9 +210,11 @@ def _angka(nilai):
 
 
 def _teks_nilai(nilai):
-    """A cell value as the user wrote it, for messages."""
-    if isinstance(nilai, float) and nilai.is_integer():
-        return str(int(nilai))
+    """A cell value as the user wrote it, for messages (numbers the Indonesian way)."""
+    if isinstance(nilai, int | float | Decimal) and not isinstance(nilai, bool):
+        d = _angka(nilai)
+        if d is not None:
+            return rumus.angka_id(d)
     return str(nilai)
 
 
@@ -507,6 +514,7 @@ class _Perencana:
                 self._tunggal(s)
             else:
                 self.rencana.tidak_ada += 1
+        self.rencana.masalah.sort(key=lambda m: m.baris)
         self._skor()
         return self.rencana
 
@@ -552,6 +560,9 @@ class _Perencana:
             baru_c = lama_c
         baris.baru_jawaban = self._tampil(soal, baru_j)
         baris.baru_catatan = baru_c
+        baris.berkas_jawaban = self._tampil(soal, n.jawaban)
+        baris.berkas_catatan = n.catatan or ""
+        baris.dilewatkan = "lewati" in (st_j, st_c)
         berubah = st_j in ("isi", "timpa") or st_c in ("isi", "timpa")
         galat.extend((b, p) for p in n.galat)
         if berubah or n.galat:
@@ -600,6 +611,8 @@ class _Perencana:
             baris.info.extend(n.info)
             hasil, st_c = _gabung(_catatan(lama_c), n.catatan, self.timpa)
             keadaan.append(st_c)
+            baris.berkas_catatan = n.catatan or ""
+            baris.dilewatkan = st_c == "lewati"
             if st_c in ("isi", "timpa"):
                 baru_c, catatan_berubah = hasil, True
             galat.extend((b, p) for p in n.galat)
@@ -610,10 +623,11 @@ class _Perencana:
         for nama, jumlah in ikut:
             lama = self._lama(jumlah)[0]
             bj = self._baris_soal(jumlah, galat)
-            baru, st = lama, "tetap"
+            baru, st, berkas = lama, "tetap", None
             if bj is not None:
                 n = self._nilai(jumlah, bj)
                 baris.info.extend(n.info)
+                berkas = n.jawaban
                 baru, st = _gabung(lama, n.jawaban, self.timpa)
                 galat.extend((bj, p) for p in n.galat)
                 if st in ("isi", "timpa") or n.galat:
@@ -630,8 +644,11 @@ class _Perencana:
                     lama=_tampil_angka(lama),
                     baru=_tampil_angka(baru),
                     berubah=ubah,
+                    berkas=_tampil_angka(berkas),
+                    dilewati=st == "lewati",
                 )
             )
+            baris.dilewatkan = baris.dilewatkan or st == "lewati"
         berubah = catatan_berubah or bool(berubah_masukan)
         if berubah and not galat:
             baris_pertama = next(

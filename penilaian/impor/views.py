@@ -152,7 +152,7 @@ def unggah(request, tim_id):
 
 def _tampil(request, tim, hasil, data, *, basi=False, status=200):
     semua = request.GET.get("semua") == "1"
-    saring = TAMPIL_SEMUA if semua or hasil.masalah else TAMPIL_PENTING
+    saring = TAMPIL_SEMUA if semua else TAMPIL_PENTING
     return render(
         request,
         "penilaian/impor/pratinjau.html",
