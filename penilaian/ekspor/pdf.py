@@ -32,6 +32,7 @@ from ..kalender import WIB
 from ..selectors import dasbor, kalender_tim
 from ..tampil import baris_aturan
 from . import grafik
+from .sumber import DISETUJUI
 
 MIME = "application/pdf"
 EKSTENSI = "pdf"
@@ -214,6 +215,22 @@ LABEL_STATUS_TAHAPAN = {
 }
 
 
+def soal_tanpa_disetujui(sumber):
+    """``{Pokja area: [soal code, ...]}``: the scored soal of each Pokja that are not approved
+    with at least one active (or, for a submission, frozen) evidence document."""
+    berkas = {b.soal_id for b in sumber.berkas(DISETUJUI)}
+    lengkap = {
+        sid
+        for sid in berkas
+        if (j := sumber.jawaban.get(sid)) is not None and j.status == StatusButir.DISETUJUI
+    }
+    hasil = {}
+    for s in sorted(sumber.soal, key=lambda x: x.kode):
+        if s.area_pokja and s.jenis != "jumlah" and s.pk not in lengkap:
+            hasil.setdefault(s.area_pokja, []).append(s.kode)
+    return hasil
+
+
 def susun(permintaan):
     """The template's context: every value as it is printed."""
     sumber = permintaan.sumber
@@ -237,6 +254,7 @@ def susun(permintaan):
     node_pengungkit = hasil.node[hasil.instrumen.acuan["pengungkit"]].node
     node_hasil = hasil.node[hasil.instrumen.acuan["hasil"]].node
     status_butir = list(StatusButir)
+    belum = soal_tanpa_disetujui(sumber)
     pokja = [
         {
             "nama": str(b.pokja) if b.pokja else f"{b.area.nomor}. {b.area.nama}",
@@ -246,6 +264,7 @@ def susun(permintaan):
             "persen": angka(b.persen_lengkap, 0),
             "tanpa": b.jumlah_soal - b.lengkap,
             "kualitas": b.kualitas,
+            "belum": belum.get(b.area.nomor, []),
         }
         for b in d.pokja
     ]
