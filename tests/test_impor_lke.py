@@ -366,6 +366,18 @@ def test_oversize_file_is_refused_before_it_is_read(client, dunia, settings):
     assert sementara() == []
 
 
+def test_a_package_that_unzips_too_large_is_refused(dunia, monkeypatch):
+    monkeypatch.setattr(baca, "MAKS_TERBUKA", 4096)
+    with pytest.raises(baca.Ditolak) as e:
+        impor_lke(
+            io.BytesIO(byte(buku(dunia.lembar, {YA_TIDAK: ("Ya", "")}))),
+            lembar=dunia.lembar,
+            user=dunia.user["ketua"],
+        )
+    assert e.value.alasan == "besar"
+    assert Jawaban.objects.count() == 0
+
+
 def test_the_crafted_encrypted_file_is_a_compound_file_libmagic_knows():
     import magic
 
@@ -583,13 +595,16 @@ def masukan_persen(lembar, **angka):
 def test_rows_may_be_shifted_they_are_found_by_code(dunia):
     lembar, ketua = dunia.lembar, dunia.user["ketua"]
     _r, impor = impor_lke(
-        io.BytesIO(byte(buku(lembar, {YA_TIDAK: ("ya", ""), ABC: ("B", "")}, geser=7))),
+        io.BytesIO(
+            byte(buku(lembar, {YA_TIDAK: ("ya", ""), ABC: ("B", ""), INDEKS: ("3,6", "")}, geser=7))
+        ),
         lembar=lembar,
         user=ketua,
     )
     assert jawaban(lembar, YA_TIDAK).pilihan == "Ya"
     assert jawaban(lembar, ABC).pilihan == "B"
-    assert impor.berubah == 2
+    assert jawaban(lembar, INDEKS).angka == Decimal("3.6")  # a decimal comma in text
+    assert impor.berubah == 3
 
 
 # --- Preview, confirmation, stale preview ------------------------------------------------------
@@ -644,6 +659,24 @@ def test_preview_writes_nothing_and_confirm_writes_through_the_service(client, d
     # the upload page lists the import
     halaman = client.get(url("impor-lke", dunia.tim))
     assert f'data-impor="{impor.pk}"' in halaman.content.decode()
+
+
+def test_the_overwrite_box_of_the_upload_form(client, dunia):
+    lembar, ketua = dunia.lembar, dunia.user["ketua"]
+    _siapkan_jawaban(lembar, ketua)
+    client.force_login(ketua)
+    halaman = client.get(url("impor-lke", dunia.tim)).content.decode()
+    assert 'name="timpa"' in halaman and "checked" not in halaman  # off by default
+    unggah(client, dunia.tim, byte(buku(lembar, {YA_TIDAK: ("Ya", "SK baru")})), timpa=True)
+    sidik, halaman = sidik_pratinjau(client, dunia.tim)
+    assert 'data-soal="A.I.1.i.1" data-aksi="ditimpa"' in halaman.content.decode()
+    client.post(url("impor-lke-terapkan", dunia.tim), {"sidik": sidik})
+    assert (jawaban(lembar, YA_TIDAK).pilihan, jawaban(lembar, YA_TIDAK).penjelasan) == (
+        "Ya",
+        "SK baru",
+    )
+    impor = ImporLKE.objects.get()
+    assert impor.timpa is True and impor.berubah == 1
 
 
 def test_a_stale_preview_is_shown_again_instead_of_being_written(client, dunia):

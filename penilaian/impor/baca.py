@@ -64,6 +64,10 @@ PAKET_TERENKRIPSI = "EncryptedPackage".encode("utf-16-le")
 # formulas over the whole workbook: far above any real LKE, low enough to stay quick.
 MAKS_BARIS = 5_000
 MAKS_SEL = 500_000
+# Total size of the package's parts once unzipped. An exported LKE is well under 1 MB
+# unzipped; the evidence limit (ten times the upload limit) would let a workbook make the
+# web process hold hundreds of megabytes of shared strings.
+MAKS_TERBUKA = 64 * 1024 * 1024
 # workbook.xml and its relationships are read whole to look for links; cap what is read.
 MAKS_XML_BUKU = 8 * 1024 * 1024
 POTONGAN = 1024 * 1024
@@ -251,6 +255,19 @@ def periksa_berkas(path, nama=""):
     _periksa_tautan_luar(path)
 
 
+def _periksa_isi(z):
+    """Refuse a package whose parts unzip to more than ``MAKS_TERBUKA``."""
+    if sum(i.file_size for i in z.infolist()) > MAKS_TERBUKA:
+        raise Ditolak(
+            _(
+                "Isi berkas ini setelah dibuka lebih dari %(mb)s MB, jauh di atas ukuran berkas "
+                "LKE. Gunakan berkas LKE hasil ekspor portal."
+            )
+            % {"mb": MAKS_TERBUKA // (1024 * 1024)},
+            "besar",
+        )
+
+
 def _ole2_terenkripsi(path):
     """Whether an OLE2 file holds an ``EncryptedPackage`` stream (a password-protected OOXML
     file). The directory sits in the first sectors of such a small container; reading the
@@ -301,6 +318,7 @@ def _periksa_tautan_luar(path):
     (the formulas are checked while the sheets are read)."""
     try:
         with zipfile.ZipFile(path) as z:
+            _periksa_isi(z)
             for info in z.infolist():
                 nama = info.filename.replace("\\", "/").lower()
                 if nama.startswith("xl/externallinks/"):
