@@ -869,3 +869,65 @@ def test_round_trip_through_a_spreadsheet_program_changes_nothing(dunia, tmp_pat
     assert r.masalah == []
     assert r.rincian == []
     assert keadaan(lembar)[:2] == sebelum[:2]
+
+
+# --- In a browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_import_journey_on_a_phone(page, live_server, tmp_path):
+    """The demo chair on a 360 px screen: upload an edited export with the overwrite box,
+    read the preview, confirm, land on the dashboard with the message; no CSP violation."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    from pokja.models import TimZI
+
+    from .test_e2e import _foto
+    from .test_e2e_dasbor import _masuk_demo
+
+    call_command("demo", stdout=StringIO())
+    tim = TimZI.objects.get(satker__kode="KANKEMENAG-KOTA-SEMARANG", tahun=2026)
+    lembar = tim.lembar_kerja
+    terbuka = set(
+        Butir.objects.filter(lembar=lembar)
+        .exclude(status__in=[StatusButir.DRAF, StatusButir.PERLU_PERBAIKAN])
+        .values_list("soal_id", flat=True)
+    )
+    target = next(
+        s
+        for s in Soal.objects.filter(instrumen=lembar.instrumen, jenis="abc").order_by("kode")
+        if s.pk not in terbuka
+        and (jawaban(lembar, s.kode) is None or jawaban(lembar, s.kode).pilihan != "A")
+    )
+    wb = load_workbook(io.BytesIO(_ekspor(tim)))
+    ws = wb[tl.LEMBAR_LKE]
+    ws[f"{K}{baris_soal(ws, target.kode)}"] = "A"
+    berkas = tmp_path / "LKE Semarang.xlsx"
+    wb.save(berkas)
+
+    pelanggaran = []
+    page.on(
+        "console",
+        lambda m: pelanggaran.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.set_viewport_size({"width": 360, "height": 740})
+    _masuk_demo(page, live_server, "ketua")
+    page.goto(live_server.url + url("impor-lke", tim))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impor jawaban dari LKE Excel")
+    page.get_by_label("Berkas LKE (.xlsx)").set_input_files(str(berkas))
+    page.get_by_label("Timpa jawaban yang sudah ada").check()
+    _foto(page, "impor-lke-1-unggah-hp")
+    page.get_by_role("button", name="Unggah dan lihat pratinjau").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pratinjau impor LKE")
+    expect(page.locator(f'[data-soal="{target.kode}"]')).to_have_attribute("data-aksi", "ditimpa")
+    _foto(page, "impor-lke-2-pratinjau-hp")
+    page.locator("[data-konfirmasi-impor] button").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor kesiapan")
+    expect(page.get_by_text("Impor LKE selesai: 1 jawaban berubah")).to_be_visible()
+    _foto(page, "impor-lke-3-selesai-hp")
+    assert jawaban(lembar, target.kode).pilihan == "A"
+    assert pelanggaran == []
