@@ -11,6 +11,7 @@ letters, one soal approved and one not.
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -294,6 +295,8 @@ def test_a_tampered_or_missing_file_fails_the_bundle_naming_the_document(dunia, 
     default_storage.delete(v.kunci)
     with pytest.raises(bundel_zip.EvidenRusak, match="SK Tim Kerja ZI.*tidak ada di penyimpanan"):
         buat(dunia.tim, TERBARU)
+    # The reader thread stopped with the bundle.
+    assert not [t for t in threading.enumerate() if t.name == "zip-pembaca"]
 
 
 def test_an_empty_worksheet_gives_just_the_index(dunia):
