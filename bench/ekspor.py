@@ -108,6 +108,8 @@ if ANAK:
 else:
     # Local storage in a folder of this run's own (beside the run's data, same disk).
     os.environ.pop("AWS_STORAGE_BUCKET_NAME", None)
+    if os.environ.get("DATA_DIR"):
+        os.makedirs(os.environ["DATA_DIR"], exist_ok=True)  # settings.py makes it, later
     DATA_SENDIRI = tempfile.mkdtemp(prefix="bench-ekspor-", dir=os.environ.get("DATA_DIR"))
     os.environ["DATA_DIR"] = DATA_SENDIRI
     DB_SENDIRI = basis_data_sendiri()
