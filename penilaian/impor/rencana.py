@@ -69,6 +69,7 @@ BERUBAH = (DIISI, DITIMPA)
 MAKS_CATATAN = 5000
 MAKS_JUMLAH = 10_000_000
 DESIMAL_NILAI = 4  # Jawaban.angka keeps 4 decimals
+EMPAT_DESIMAL = Decimal("0.0001")  # ImporLKE.total_* keep 4 decimals
 
 
 class AdaGalat(ValueError):
@@ -771,8 +772,8 @@ def terapkan(rencana, *, user):
             sha256=rencana.sha256,
             timpa=rencana.timpa,
             berubah=rencana.berubah,
-            total_sebelum=sebelum.total,
-            total_sesudah=sesudah.total,
+            total_sebelum=sebelum.total.quantize(EMPAT_DESIMAL),
+            total_sesudah=sesudah.total.quantize(EMPAT_DESIMAL),
             rincian=rencana.rincian,
         )
 
