@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .ekspor import views as ekspor
@@ -23,4 +23,5 @@ urlpatterns = [
     path("tim/<int:tim_id>/ekspor/<int:pk>/unduh/", ekspor.unduh, name="ekspor-unduh"),
     path("tim/<int:tim_id>/kop/", ekspor.kop, name="kop"),
     path("tim/<int:tim_id>/kop/logo/", ekspor.logo, name="kop-logo"),
+    path("", include("penilaian.impor.urls")),
 ]

@@ -201,6 +201,21 @@ MATRIKS = {
         T.EKSPOR,
         lambda c, k: c.get(reverse("ekspor-unduh", args=[k.dunia.tim.pk, k.ekspor.pk])),
     ),
+    "impor-lke": (T.KELOLA_TIM, lambda c, k: c.get(reverse("impor-lke", args=[k.dunia.tim.pk]))),
+    "impor-lke-pratinjau": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("impor-lke-pratinjau", args=[k.dunia.tim.pk])),
+    ),
+    "impor-lke-terapkan": (
+        T.KELOLA_TIM,
+        lambda c, k: c.post(
+            reverse("impor-lke-terapkan", args=[k.dunia.tim.pk]), {"sidik": "0" * 64}
+        ),
+    ),
+    "impor-lke-batal": (
+        T.KELOLA_TIM,
+        lambda c, k: c.post(reverse("impor-lke-batal", args=[k.dunia.tim.pk])),
+    ),
     "kop": (T.KELOLA_TIM, lambda c, k: c.get(reverse("kop", args=[k.dunia.tim.pk]))),
     "kop-logo": (T.LIHAT, lambda c, k: c.get(reverse("kop-logo", args=[k.tim_berlogo.pk]))),
     "soal-kartu": (T.LIHAT, lambda c, k: c.get(reverse("soal-kartu", args=k.a))),
