@@ -195,11 +195,10 @@ def test_latest_evidence_in_lke_folders_with_index(dunia, tim):
     # In the workbook the title starting with "=" stays text, never a formula.
     sel = next(c for row in ws.iter_rows() for c in row if c.value == JUDUL_ANEH)
     assert sel.data_type == "s"
-    assert any(
-        row[0].value == "Sumber" and "versi terakhir semua" in row[1].value
-        for row in ws.iter_rows()
-        if row[1].value
-    )
+    keterangan = {r[0].value: r[2].value for r in ws.iter_rows(max_row=7) if len(r) > 2}
+    assert keterangan["Sumber"] == "Data terkini: versi terakhir semua eviden aktif"
+    assert keterangan["Satker"] == "Kankemenag Kota Uji"
+    assert keterangan["Dibuat pada"] == "24 Nov 2026 14.05 WIB"
     # Member dates are the upload times in WIB.
     v = tim["sk2"]
     lokal = timezone.localtime(v.diunggah_pada, bundel_zip.WIB)

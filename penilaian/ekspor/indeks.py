@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from zi_portal.format import angka
 
@@ -222,13 +223,21 @@ def tulis_xlsx(keluar, kepala, baris):
     ws = wb.create_sheet(_("Indeks eviden"))
     for i, lebar in enumerate(_LEBAR):
         ws.column_dimensions[chr(ord("A") + i)].width = lebar
+    # Printed: landscape, every column on one page width.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze_panes = f"A{len(_keterangan(kepala)) + 4}"
     tebal = Font(bold=True)
     ws.append([_sel(ws, _("Indeks eviden LKE Zona Integritas"), font=Font(bold=True, size=14))])
     for label, nilai in _keterangan(kepala):
-        ws.append([_sel(ws, label, font=tebal), _sel(ws, nilai)])
+        # The label spills over the empty cell beside it; the value has the wide column.
+        ws.append([_sel(ws, label, font=tebal), None, _sel(ws, nilai)])
     ws.append([])
     ws.append([_sel(ws, k, font=tebal) for k in _judul_kolom(bita=True)])
-    atas = Alignment(vertical="top", wrap_text=True)
+    atas = Alignment(vertical="top")  # one line per row: clean to filter and sort
     tautan_gaya = Font(color="0563C1", underline="single")
     for i, b in enumerate(baris, start=1):
         if b.jalur:

@@ -14,12 +14,13 @@ extension comes from the version's checked content type, never from the uploaded
 Files are copied in 1 MiB chunks from local or S3 storage (``eviden.cadangan.potongan``:
 S3Storage.open() would download a whole object into memory first): a reader thread reads and
 hashes while the calling thread writes, with at most ``ANTREAN`` chunks between them, so
-memory stays flat whatever the bundle's size; only one small row per file is held. Evidence kinds are already
-compressed (PDF, JPEG, PNG, MP4, Office/OpenDocument zips), so they are stored: deflate at
-level 1 gains next to nothing on them and runs at about 50 MB/s, a tenth of the disk
-(bench/ekspor.py measures both). Each file's SHA-256 is computed while it is copied and
-checked against the upload's; a mismatch (or a missing object) raises ``EvidenRusak`` naming
-the document, and the export job fails with that message instead of shipping a wrong file.
+memory stays flat whatever the bundle's size; only one small row per file is held. Evidence
+kinds are already compressed (PDF scans, JPEG, PNG, MP4, Office/OpenDocument zips), so they
+are stored: deflate at level 1 gains nothing on them and runs at about 45 MB/s against about
+1 GB/s stored (bench/ekspor.py measures both). Each file's SHA-256 is computed while it is
+copied and checked against the upload's; a mismatch (or a missing object) raises
+``EvidenRusak`` naming the document, and the export job fails with that message instead of
+shipping a wrong file.
 """
 
 import hashlib
