@@ -197,3 +197,13 @@ def tunggu(syarat, detik=60):
             return
         time.sleep(0.2)
     raise AssertionError("tidak tercapai dalam waktu")
+
+
+def wajib_layanan():
+    """Skip outside `make test` (no REDIS_URL); under CI=true a missing service is an error."""
+    import pytest
+
+    if not os.environ.get("REDIS_URL"):
+        if os.environ.get("CI"):
+            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
+        pytest.skip("butuh PostgreSQL/Redis dari `make test`")

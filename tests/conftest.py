@@ -18,7 +18,7 @@ from pokja.models import Peran, Satker
 from pokja.services import tetapkan_anggota
 from zi_portal.penyimpanan import penyimpanan_s3
 
-from .alat import Relai, pool_baru
+from .alat import Relai, pool_baru, wajib_layanan
 from .factories import SatkerFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work there.
@@ -218,10 +218,7 @@ def gateway(settings):
 @pytest.fixture(scope="module")
 def broker():
     """The Celery broker (the test Redis) behind a relay, and a real worker on it."""
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh Redis dari `make test`")
+    wajib_layanan()
     from celery.contrib.testing.worker import start_worker
 
     from zi_portal.celery import app

@@ -5,7 +5,6 @@ test-artifacts/ (1366 px and 360 px)."""
 
 import hashlib
 import io
-import os
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -22,14 +21,6 @@ from .test_e2e import _foto
 from .test_e2e_dasbor import LEBAR, _masuk_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.layanan, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def layanan_nyata():
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh Redis dan pekerja Celery dari `make test`")
 
 
 def _ekspor(page, jenis, tombol):

@@ -4,7 +4,6 @@ failures with a message, claim-once, and expiry of old files."""
 
 import hashlib
 import io
-import os
 from datetime import timedelta
 
 import openpyxl
@@ -24,13 +23,6 @@ from .alat import tunggu
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _layanan():
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh PostgreSQL/Redis dari `make test`")
-
-
 def _isi(respons):
     return b"".join(respons.streaming_content) if respons.streaming else respons.content
 
@@ -46,7 +38,6 @@ def _minta(client, dunia, **data):
 
 @pytest.mark.layanan
 def test_the_worker_builds_the_workbook_and_the_download_is_that_file(client, dunia, broker):
-    _layanan()
     e = _minta(client, dunia, jenis="xlsx", sumber="langsung")
     assert e.diminta_oleh == dunia.user["kasubbag"] and e.pengajuan is None
 
@@ -80,7 +71,6 @@ def test_the_worker_builds_the_workbook_and_the_download_is_that_file(client, du
 def test_a_job_requested_while_the_broker_is_down_waits_and_the_sweep_runs_it(
     client, dunia, broker
 ):
-    _layanan()
     broker.putus()
     try:
         e = _minta(client, dunia, jenis="xlsx", sumber="langsung")
@@ -236,3 +226,34 @@ def _unggah(nama, isi):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(nama, isi)
+
+
+def test_a_tampered_evidence_file_fails_the_bundle_with_a_message_naming_it(dunia):
+    from eviden.berkas import terima
+    from eviden.models import Soal
+    from eviden.services import unggah_berkas
+
+    from . import contoh_berkas as cb
+
+    soal = Soal.objects.get(instrumen=dunia.lembar.instrumen, kode="A.I.1.i.1")
+    versi = unggah_berkas(
+        lembar=dunia.lembar,
+        soal=soal,
+        user=dunia.user["anggota1"],
+        berkas=terima(io.BytesIO(cb.pdf("SK asli")), "sk.pdf"),
+        judul="SK Tim Kerja",
+    )
+    default_storage.delete(versi.kunci)
+    default_storage.save(versi.kunci, ContentFile(cb.pdf("SK palsu")))
+    e = Ekspor.objects.create(
+        tim=dunia.tim,
+        jenis="zip",
+        pilih_berkas="terbaru",
+        diminta_oleh=dunia.user["kasubbag"],
+        diminta_pada=timezone.now(),
+    )
+    e = runner.jalankan(e.pk)
+    assert e.status == StatusEkspor.GAGAL and not e.kunci
+    # The user reads what happened and what to do, not an exception class.
+    assert "«SK Tim Kerja» versi 1 pada soal A.I.1.i.1" in e.galat
+    assert "minta admin memulihkan" in e.galat and "EvidenRusak" not in e.galat

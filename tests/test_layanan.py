@@ -14,15 +14,14 @@ from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 
+from .alat import wajib_layanan
+
 pytestmark = pytest.mark.layanan
 
 
 @pytest.fixture(autouse=True)
 def layanan_nyata():
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh PostgreSQL/Redis dari `make test`")
+    wajib_layanan()
 
 
 @pytest.mark.django_db

@@ -11,7 +11,6 @@ missing service is an error.
 
 import email
 import email.policy
-import os
 import time
 from datetime import timedelta
 
@@ -33,17 +32,14 @@ from penilaian.models import (
 )
 from pokja.models import Notifikasi
 
-from .alat import TOKEN_GATEWAY, tunggu
+from .alat import TOKEN_GATEWAY, tunggu, wajib_layanan
 
 pytestmark = [pytest.mark.layanan, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def layanan_nyata():
-    if not os.environ.get("REDIS_URL"):
-        if os.environ.get("CI"):
-            pytest.fail("CI tanpa layanan: jalankan lewat `make test`.")
-        pytest.skip("butuh PostgreSQL/Redis dari `make test`")
+    wajib_layanan()
 
 
 # --- Services in this process ---------------------------------------------------------------

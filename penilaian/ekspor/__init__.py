@@ -50,11 +50,14 @@ POTONGAN = 1024 * 1024
 BATAS_BERJALAN = timedelta(hours=2)
 
 
-class GagalEkspor(Exception):
-    """A failure whose message is meant for the user."""
+class GagalEkspor(Exception):  # noqa: N818 - named for what the user sees
+    """A failure whose message is meant for the user (e.g. ``zip.EvidenRusak``: a stored
+    evidence file that no longer matches its SHA-256)."""
 
 
 def modul(jenis):
+    # Importing ``penilaian.ekspor.zip`` binds ``zip`` in this package's namespace: this
+    # module never uses the builtin ``zip``.
     return importlib.import_module(FORMAT[jenis])
 
 

@@ -42,7 +42,7 @@ from eviden.berkas import IZIN
 from eviden.cadangan import potongan
 
 from ..kalender import WIB
-from . import indeks
+from . import GagalEkspor, indeks
 from .sumber import DISETUJUI
 
 MIME = "application/zip"
@@ -92,7 +92,7 @@ _TIDAK_AMAN = re.compile(r"[^A-Za-z0-9 ._,()&+'-]+")
 AMAN = re.compile(r"[A-Za-z0-9 ._,()&+'-]+")  # what a path segment may hold
 
 
-class EvidenRusak(Exception):  # noqa: N818 - named for what the reader sees
+class EvidenRusak(GagalEkspor):  # noqa: N818 - named for what the reader sees
     """A stored evidence file is missing or is not the file that was uploaded."""
 
 
