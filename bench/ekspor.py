@@ -46,13 +46,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import uuid
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _basis  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings")
 
 ANAK = len(sys.argv) > 1 and sys.argv[1] == "anak"
@@ -64,31 +66,6 @@ SOAL_DISETUJUI = 10
 BERKAS_S3 = 100
 SALIN = MIB
 PUTARAN = 5
-
-
-def _sql(url, perintah):
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        conn.autocommit = True
-        conn.cursor().execute(perintah)
-    finally:
-        conn.close()
-
-
-def basis_data_sendiri():
-    """On PostgreSQL, a database of this run's own on the same server (DATABASE_URL is
-    pointed at it before Django starts; the child processes inherit it). Returns (admin
-    URL, name), or None on another backend."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return None
-    nama = f"bench_ekspor_{secrets.token_hex(3)}"
-    _sql(url, f'CREATE DATABASE "{nama}"')
-    bagian = urllib.parse.urlsplit(url)
-    os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(bagian._replace(path=f"/{nama}"))
-    return url, nama
 
 
 S3_UJI = {
@@ -112,7 +89,7 @@ else:
         os.makedirs(os.environ["DATA_DIR"], exist_ok=True)  # settings.py makes it, later
     DATA_SENDIRI = tempfile.mkdtemp(prefix="bench-ekspor-", dir=os.environ.get("DATA_DIR"))
     os.environ["DATA_DIR"] = DATA_SENDIRI
-    DB_SENDIRI = basis_data_sendiri()
+    DB_SENDIRI = _basis.basis_data_sendiri("bench_ekspor")
 
 import django  # noqa: E402
 
@@ -562,5 +539,5 @@ if __name__ == "__main__":
         finally:
             if DB_SENDIRI:
                 connection.close()
-                _sql(DB_SENDIRI[0], f'DROP DATABASE IF EXISTS "{DB_SENDIRI[1]}" WITH (FORCE)')
+                _basis.hapus(DB_SENDIRI)
             shutil.rmtree(DATA_SENDIRI, ignore_errors=True)

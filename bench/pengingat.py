@@ -33,17 +33,18 @@ import json
 import os
 import platform
 import random
-import secrets
 import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _basis  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings")
 
 JUMLAH_TIM = int(os.environ.get("BENCH_PENGINGAT_TIM", "1000"))
@@ -53,32 +54,7 @@ H = 7
 ACAK = random.Random(2026)  # noqa: S311 - seeded: the same data on every run
 
 
-def basis_data_sendiri():
-    """On PostgreSQL, a database of this run's own on the same server (DATABASE_URL is
-    pointed at it before Django starts). Returns (admin URL, name), or None on another
-    backend (then the configured database is used as it is)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return None
-    nama = f"bench_pengingat_{secrets.token_hex(3)}"
-    _sql(url, f'CREATE DATABASE "{nama}"')
-    bagian = urllib.parse.urlsplit(url)
-    os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(bagian._replace(path=f"/{nama}"))
-    return url, nama
-
-
-def _sql(url, perintah):
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        conn.autocommit = True
-        conn.cursor().execute(perintah)
-    finally:
-        conn.close()
-
-
-DB_SENDIRI = basis_data_sendiri()
+DB_SENDIRI = _basis.basis_data_sendiri("bench_pengingat")
 
 import django  # noqa: E402
 
@@ -494,4 +470,4 @@ if __name__ == "__main__":
     finally:
         if DB_SENDIRI:
             connection.close()
-            _sql(DB_SENDIRI[0], f'DROP DATABASE IF EXISTS "{DB_SENDIRI[1]}" WITH (FORCE)')
+            _basis.hapus(DB_SENDIRI)
