@@ -55,6 +55,17 @@ def _hasher_cepat(settings):
 
 
 @pytest.fixture(autouse=True)
+def _bahasa_bawaan():
+    # Every test starts in the portal's language (Indonesian), whatever an earlier test in
+    # the same thread activated.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _cache_bersih():
     # Login throttling counts live in the cache (Redis under `make test`); start clean.
     from django.core.cache import cache

@@ -21,7 +21,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from eviden.management.commands.demo import EVIDEN_DEMO
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# Stored file versions the demo itself uploads (its evidence documents).
+DEMO = sum(versi for _kode, _judul, versi, _setujui in EVIDEN_DEMO)
 
 pytestmark = pytest.mark.layanan
 
@@ -242,14 +247,15 @@ def test_backup_holds_every_object_and_the_history_counts(layanan, sumber, cadan
     manifes = json.loads((cadangan / "manifes.json").read_text(encoding="utf-8"))
     versi = versi_berkas(layanan, pasangan.db)
     # The uploads above: 4 files (one of them a second version) plus a link.
-    assert len(versi) == 4
-    assert manifes["jumlah_versi"] == 5 and manifes["jumlah_versi_berkas"] == 4
+    assert len(versi) == 4 + DEMO
+    assert manifes["jumlah_versi"] == 5 + DEMO and manifes["jumlah_versi_berkas"] == 4 + DEMO
     assert {v["kunci"]: v["sha256"] for v in manifes["versi"]} == versi
     for kunci, sha in versi.items():
         assert hashlib.sha256((cadangan / "objek" / kunci).read_bytes()).hexdigest() == sha
     riwayat = {t: n for t, (n, _) in sidik_riwayat(layanan, pasangan.db).items()}
     assert manifes["riwayat"] == riwayat
-    assert riwayat["eviden_historicalversidokumen"] == 5 and riwayat["eviden_historicaljawaban"]
+    assert riwayat["eviden_historicalversidokumen"] == 5 + DEMO
+    assert riwayat["eviden_historicaljawaban"]
     assert "eviden.0001_initial" not in manifes["migrasi"]
     assert any(m.startswith("eviden.") for m in manifes["migrasi"])
     assert manifes["masalah"] == [] and manifes["basis_data"]["engine"].endswith("postgresql")
@@ -273,10 +279,11 @@ def test_restore_into_an_empty_database_and_bucket(layanan, sumber, cadangan, tm
     assert layanan.isi_bucket(tujuan.bucket) == versi
     # The audit history is complete: same tables, same rows.
     assert sidik_riwayat(layanan, tujuan.db) == sidik_riwayat(layanan, asal.db)
-    assert layanan.sql(tujuan.db, "SELECT count(*) FROM eviden_versidokumen") == [(5,)]
+    assert layanan.sql(tujuan.db, "SELECT count(*) FROM eviden_versidokumen") == [(5 + DEMO,)]
 
     hasil = manage(env, "cadangan", "periksa")
-    assert baris_akhir(hasil) == "versi=4 cocok=4 hilang=0 rusak=0 yatim=0"
+    n = 4 + DEMO
+    assert baris_akhir(hasil) == f"versi={n} cocok={n} hilang=0 rusak=0 yatim=0"
     # The restored portal is usable as it is: no migration left to apply.
     hasil = manage(env, "migrate", "--check", "--plan")
     assert "No planned migration operations" in hasil.stdout
@@ -289,14 +296,14 @@ def test_restore_refuses_a_database_or_bucket_that_is_not_empty(
     sebelum = (versi_berkas(layanan, asal.db), layanan.isi_bucket(asal.bucket))
     hasil = manage(env, "cadangan", "pulihkan", str(cadangan), berhasil=False)
     assert "Basis data tujuan tidak kosong" in hasil.stderr
-    assert "eviden_versidokumen: 5 baris" in hasil.stderr
+    assert f"eviden_versidokumen: {5 + DEMO} baris" in hasil.stderr
     assert (versi_berkas(layanan, asal.db), layanan.isi_bucket(asal.bucket)) == sebelum
 
     # An empty database, but a bucket that already holds the backup's keys.
     kosong = layanan.baru("kosong")
     env = env_untuk(Pasangan(db=kosong.db, bucket=asal.bucket), tmp_path)
     hasil = manage(env, "cadangan", "pulihkan", str(cadangan), berhasil=False)
-    assert "Penyimpanan tujuan sudah berisi 4 objek" in hasil.stderr
+    assert f"Penyimpanan tujuan sudah berisi {4 + DEMO} objek" in hasil.stderr
     assert tabel_riwayat(layanan, kosong.db) == []
     assert layanan.sql(kosong.db, "SELECT count(*) FROM pg_tables WHERE schemaname='public'") == [
         (0,)
@@ -325,7 +332,7 @@ def test_backup_with_a_missing_object_fails_naming_it(layanan, sumber, tmp_path)
     assert f"Objek {kunci} tidak ada di penyimpanan." in hasil.stderr
     assert "TIDAK LENGKAP: 1 objek hilang, 0 rusak" in hasil.stderr
     # The other objects were still copied, and the manifest says what is missing.
-    assert len(list((folder / "objek").rglob("*.*"))) == 3
+    assert len(list((folder / "objek").rglob("*.*"))) == 3 + DEMO
     manifes = json.loads((folder / "manifes.json").read_text(encoding="utf-8"))
     assert manifes["masalah"] == [f"{kunci}: hilang"]
     # Such a backup is never restored.
@@ -346,6 +353,7 @@ def test_check_reports_a_tampered_object_and_an_orphan(layanan, sumber, tmp_path
 
     env = env_untuk(Pasangan(db=asal.db, bucket=salinan.bucket), tmp_path)
     hasil = manage(env, "cadangan", "periksa", berhasil=False)
-    assert baris_akhir(hasil) == "versi=4 cocok=3 hilang=0 rusak=1 yatim=1"
+    n = 4 + DEMO
+    assert baris_akhir(hasil) == f"versi={n} cocok={n - 1} hilang=0 rusak=1 yatim=1"
     assert f"Objek {kunci} rusak" in hasil.stderr
     assert "Objek yatim (tidak dirujuk versi mana pun): eviden/999/yatim.pdf" in hasil.stdout
