@@ -17,3 +17,4 @@ class PenilaianConfig(AppConfig):
         post_save.connect(penerima.tim_dibuat, sender=TimZI, dispatch_uid="penilaian-kalender")
         soal_dikembalikan.connect(penerima.soal_dikembalikan, dispatch_uid="penilaian-kembali")
         demo_siap.connect(penerima.demo_siap, dispatch_uid="penilaian-demo")
+        demo_siap.connect(penerima.demo_penilai, dispatch_uid="penilaian-demo-penilai")

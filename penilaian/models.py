@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from pokja.models import TimZI
+from pokja.models import Lapisan, Predikat, TimZI
 
 
 class SkorHarian(models.Model):
@@ -463,3 +464,226 @@ class ImporLKE(models.Model):
 
     def __str__(self):
         return f"{self.nama_berkas} → {self.tim}"
+
+
+# --- Assessors (issue 11) ----------------------------------------------------------------------
+
+
+class JawabanPenilai(models.Model):
+    """An assessor layer's answer and note on one soal of a frozen submission: the
+    ``jawaban_tpi`` / ``catatan_tpi`` of PortalRB for the TPI layer, the same for TPP and TPN.
+    Written only by an assessor of that layer with a grant in force (``penilaian.akses``),
+    never after the layer published its verdict on the submission. ``versi`` guards against
+    two tabs overwriting each other."""
+
+    pengajuan = models.ForeignKey(
+        Pengajuan, on_delete=models.PROTECT, related_name="jawaban_penilai"
+    )
+    soal = models.ForeignKey("eviden.Soal", on_delete=models.PROTECT, related_name="+")
+    lapisan = models.CharField(_("lapisan penilai"), max_length=3, choices=Lapisan.choices)
+    pilihan = models.CharField(_("jawaban penilai"), max_length=8, blank=True)
+    angka = models.DecimalField(_("angka"), max_digits=14, decimal_places=4, null=True, blank=True)
+    catatan = models.TextField(_("catatan penilai"), blank=True)
+    versi = models.PositiveIntegerField(_("versi"), default=1)
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    diubah_pada = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["diubah_pada"])
+
+    class Meta:
+        verbose_name = _("jawaban penilai")
+        verbose_name_plural = _("jawaban penilai")
+        ordering = ["pengajuan", "lapisan", "soal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pengajuan", "lapisan", "soal"], name="penilaian_jawaban_penilai_unik"
+            ),
+            models.CheckConstraint(
+                condition=Q(lapisan__in=["tpp", "tpi", "tpn"]),
+                name="penilaian_jawaban_penilai_lapisan_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_lapisan_display()} {self.pengajuan_id}/{self.soal_id}"
+
+
+class Kesimpulan(models.TextChoices):
+    MS = "MS", _("Memenuhi syarat (MS)")
+    TMS = "TMS", _("Tidak memenuhi syarat (TMS)")
+
+
+class PutusanPenilai(models.Model):
+    """A layer's verdict on a frozen submission for a stage: MS / TMS with a reason, the
+    assessor's score (same engine, stored when published) and the moment it was published.
+    Until published the team sees nothing of the layer's work; afterwards the layer's
+    answers on that submission are final."""
+
+    pengajuan = models.ForeignKey(Pengajuan, on_delete=models.PROTECT, related_name="putusan")
+    lapisan = models.CharField(_("lapisan penilai"), max_length=3, choices=Lapisan.choices)
+    tahapan = models.CharField(_("tahapan"), max_length=20)
+    kesimpulan = models.CharField(
+        _("kesimpulan"), max_length=3, choices=Kesimpulan.choices, blank=True
+    )
+    alasan = models.TextField(_("alasan"), blank=True)
+    total = models.DecimalField(_("nilai penilai"), max_digits=9, decimal_places=4, null=True)
+    pengungkit = models.DecimalField(_("pengungkit"), max_digits=9, decimal_places=4, null=True)
+    hasil = models.DecimalField(_("hasil"), max_digits=9, decimal_places=4, null=True)
+    area = models.JSONField(_("nilai per area"), default=dict, blank=True)
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    diubah_pada = models.DateTimeField(_("diubah pada"), auto_now=True)
+    dipublikasikan_pada = models.DateTimeField(_("dipublikasikan pada"), null=True, blank=True)
+    dipublikasikan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["diubah_pada"])
+
+    class Meta:
+        verbose_name = _("putusan penilai")
+        verbose_name_plural = _("putusan penilai")
+        ordering = ["pengajuan", "lapisan"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pengajuan", "lapisan", "tahapan"], name="penilaian_putusan_unik"
+            ),
+            models.CheckConstraint(
+                condition=Q(dipublikasikan_pada__isnull=True)
+                | (Q(kesimpulan__in=["MS", "TMS"]) & ~Q(alasan="")),
+                name="penilaian_putusan_terbit_wajib_kesimpulan_alasan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_lapisan_display()} {self.pengajuan}: {self.kesimpulan or '-'}"
+
+
+# --- PortalRB (issue 11) -----------------------------------------------------------------------
+
+
+class PeriodeUsulan(models.Model):
+    """The proposal period of a year (set by the superuser): PortalRB fetches only inside
+    it (spec §8), and units can be proposed or withdrawn only until it closes."""
+
+    tahun = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    mulai = models.DateTimeField(_("mulai"))
+    selesai = models.DateTimeField(_("selesai"))
+
+    class Meta:
+        verbose_name = _("periode pengusulan")
+        verbose_name_plural = _("periode pengusulan")
+        ordering = ["-tahun"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(selesai__gt=models.F("mulai")),
+                name="penilaian_periode_usulan_selesai_setelah_mulai",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.tahun}"
+
+
+class StatusReviuPortalRB(models.TextChoices):
+    """The proposer's review state of a unit on PortalRB, as the spec (§1.1) names them."""
+
+    BELUM_REVIEW = "Belum Review", "Belum Review"
+    DISETUJUI = "disetujui", "disetujui"
+
+
+class Usulan(models.Model):
+    """A unit proposed to PortalRB for a year: the team of a satker, for WBK or WBBM,
+    perhaps afirmasi. ``kode_unit`` is the ``id`` PortalRB sees (the satker code).
+    ``status_reviu`` mirrors the state on PortalRB: it falls back to "Belum Review" whenever
+    the name, the afirmasi flag or the submission PortalRB would fetch changes (spec §1.1.4).
+    Withdrawn, never deleted."""
+
+    tim = models.ForeignKey(TimZI, on_delete=models.PROTECT, related_name="usulan")
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    kode_unit = models.CharField(_("ID unit"), max_length=40)
+    nama_unit = models.CharField(_("nama unit"), max_length=200)
+    predikat = models.CharField(_("predikat"), max_length=4, choices=Predikat.choices)
+    afirmasi = models.BooleanField(_("afirmasi"), default=False)
+    status_reviu = models.CharField(
+        _("status reviu PortalRB"),
+        max_length=12,
+        choices=StatusReviuPortalRB.choices,
+        default=StatusReviuPortalRB.BELUM_REVIEW,
+    )
+    pengajuan_terkirim = models.ForeignKey(
+        Pengajuan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diusulkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    diusulkan_pada = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    ditarik_pada = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("usulan unit ke PortalRB")
+        verbose_name_plural = _("usulan unit ke PortalRB")
+        ordering = ["tahun", "predikat", "nama_unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun", "kode_unit"],
+                condition=Q(ditarik_pada__isnull=True),
+                name="penilaian_usulan_unit_unik_per_tahun",
+            ),
+            models.CheckConstraint(
+                condition=Q(predikat__in=["WBK", "WBBM"]), name="penilaian_usulan_predikat_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nama_unit} ({self.predikat} {self.tahun})"
+
+
+class TokenPortalRB(models.Model):
+    """A Bearer token PortalRB presents. Only its SHA-256 is stored; the token itself is
+    shown once, when created. Revoked, never deleted (the request log points at it)."""
+
+    nama = models.CharField(_("nama"), max_length=80, unique=True)
+    awalan = models.CharField(_("awalan"), max_length=12)
+    sidik = models.CharField(_("SHA-256 token"), max_length=64, unique=True)
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dibuat_pada = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    dicabut_pada = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    dipakai_pada = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token PortalRB")
+        verbose_name_plural = _("token PortalRB")
+        ordering = ["nama"]
+
+    def __str__(self):
+        return f"{self.nama} ({self.awalan}…)"
+
+
+class LogPortalRB(models.Model):
+    """One request to the PortalRB API: who (token), when, what, which unit, the answer."""
+
+    token = models.ForeignKey(
+        TokenPortalRB, on_delete=models.PROTECT, null=True, blank=True, related_name="log"
+    )
+    waktu = models.DateTimeField(_("waktu"), auto_now_add=True)
+    jalur = models.CharField(_("jalur"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=80, blank=True)
+    status = models.PositiveSmallIntegerField(_("status HTTP"))
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log API PortalRB")
+        verbose_name_plural = _("log API PortalRB")
+        ordering = ["-waktu", "-pk"]
+        indexes = [models.Index(fields=["-waktu"], name="penilaian_log_portalrb_waktu")]
+
+    def __str__(self):
+        return f"{self.waktu:%Y-%m-%d %H:%M} {self.jalur} {self.status}"

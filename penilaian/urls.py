@@ -24,4 +24,8 @@ urlpatterns = [
     path("tim/<int:tim_id>/kop/", ekspor.kop, name="kop"),
     path("tim/<int:tim_id>/kop/logo/", ekspor.logo, name="kop-logo"),
     path("", include("penilaian.impor.urls")),
+    path("", include("penilaian.penilai.urls")),
+    path("", include("penilaian.kanwil.urls")),
+    path("", include("penilaian.usulan.urls")),
+    path("", include("penilaian.api.urls")),
 ]

@@ -10,7 +10,11 @@ exists); insiders without the right get 403. The rules follow DESIGN.md §3:
 - ketua / sekretaris tim: see everything; review and assign in any Pokja; manage members,
   stages and deadlines;
 - kasubbag TU: see everything; export reports;
-- kepala kantor: see everything; change nothing.
+- kepala kantor: see everything; change nothing;
+- admin Kanwil (issue 11): a non-member who administers a Kanwil above the team's satker is
+  its *pengawas*: sees everything of the team read-only (like the kepala kantor), changes
+  nothing. Assessors are not team members at all: they work on frozen submissions through
+  ``penilaian.akses`` and see nothing of the live team.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +24,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import PERAN_POKJA, Anggota, Peran, Pokja, TimZI
+from .models import (
+    PERAN_POKJA,
+    AdminKanwil,
+    Anggota,
+    Lapisan,
+    PenugasanPenilai,
+    Peran,
+    Pokja,
+    Satker,
+    TimZI,
+)
 
 PERAN_PIMPINAN_TIM = {Peran.KETUA_TIM, Peran.SEKRETARIS_TIM}
 # Readiness reports and exports: the Kasubbag TU, the chair, the team secretary, the head of
@@ -55,10 +69,13 @@ class Akses:
     # Pokja id -> set of pokja-bound roles the user holds there.
     peran_pokja: dict = field(default_factory=dict)
     superuser: bool = False
+    # A Kanwil admin above the team's satker (read-only, never a member).
+    pengawas: bool = False
 
     @property
     def anggota(self):
-        return bool(self.peran_tim or self.peran_pokja or self.superuser)
+        """May see the team at all (members, the superuser, a Kanwil admin above it)."""
+        return bool(self.peran_tim or self.peran_pokja or self.superuser or self.pengawas)
 
     @property
     def semua_peran(self):
@@ -93,12 +110,13 @@ class Akses:
         if tindakan == Tindakan.EKSPOR:
             return bool(self.peran_tim & PERAN_EKSPOR)
         if tindakan == Tindakan.DASBOR_TIM:
-            return bool(self.peran_tim & PERAN_DASBOR) or self.superuser
+            return bool(self.peran_tim & PERAN_DASBOR) or self.superuser or self.pengawas
         return False
 
 
 def akses_untuk(user, tim):
-    """Build the ``Akses`` of ``user`` in ``tim`` (one query)."""
+    """Build the ``Akses`` of ``user`` in ``tim``: one query for a member or the superuser;
+    one more for anyone else (are they a Kanwil admin above the team's satker?)."""
     tim_id = getattr(tim, "pk", tim)
     if not user.is_authenticated or not user.is_active:
         return Akses(tim_id=tim_id)
@@ -109,11 +127,16 @@ def akses_untuk(user, tim):
             peran_pokja.setdefault(pokja_id, set()).add(Peran(peran))
         else:
             peran_tim.add(Peran(peran))
+    pengawas = False
+    if not rows and not user.is_superuser:
+        satker = getattr(tim, "satker_id", None) or TimZI.objects.filter(pk=tim_id).values("satker")
+        pengawas = AdminKanwil.objects.filter(user=user, kanwil__in=kanwil_atas(satker)).exists()
     return Akses(
         tim_id=tim_id,
         peran_tim=frozenset(peran_tim),
         peran_pokja=peran_pokja,
         superuser=user.is_superuser,
+        pengawas=pengawas,
     )
 
 
@@ -193,3 +216,103 @@ def dapat_ditugaskan(tim, area):
             seen.add(a.user_id)
             hasil.append(a.user)
     return hasil
+
+
+# --- The level above: Kanwil admins and the satker below a Kanwil (issue 11) -------------------
+
+# Satker hang at most this deep below a Kanwil (Kanwil → Kankemenag → KUA/madrasah, with one
+# level to spare): "below" is a fixed number of joins, so it stays one query.
+KEDALAMAN = 3
+
+
+def _jalur(awalan, langkah, nilai):
+    """``Q(<awalan><langkah>__<langkah>…=nilai)`` for 1..KEDALAMAN steps, OR-ed; ``__in`` when
+    ``nilai`` is a queryset (a subquery)."""
+    from django.db.models import QuerySet
+
+    akhir = "__in" if isinstance(nilai, QuerySet) else ""
+    q = Q()
+    for n in range(1, KEDALAMAN + 1):
+        q |= Q(**{awalan + "__".join([langkah] * n) + akhir: nilai})
+    return q
+
+
+def syarat_di_bawah(kanwil, awalan=""):
+    """A ``Q`` on rows whose satker (lookup path ``awalan``, e.g. ``"tim__satker__"``) lies
+    below ``kanwil`` (a Satker, an id or a queryset of ids), up to KEDALAMAN levels down."""
+    return _jalur(awalan, "induk", kanwil)
+
+
+def kanwil_atas(satker):
+    """A subquery of the ids of the satker above ``satker`` (a Satker, an id or a queryset
+    of ids), up to KEDALAMAN levels: the Kanwil whose admins oversee it."""
+    return Satker.objects.filter(_jalur("", "bawahan", satker)).values("pk")
+
+
+def satker_di_bawah(kanwil):
+    """The satker below ``kanwil`` (a queryset; one query when evaluated)."""
+    return Satker.objects.filter(syarat_di_bawah(kanwil))
+
+
+def admin_kanwil_atas(user, satker):
+    """Is ``user`` an admin of a Kanwil above ``satker`` (or the superuser)? One query."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return AdminKanwil.objects.filter(user=user, kanwil__in=kanwil_atas(satker)).exists()
+
+
+@dataclass(frozen=True)
+class AksesKanwil:
+    """What a user may do at the level of one Kanwil: ``admin`` (oversight of every satker
+    below, drill-down, proposals, assessor grants) or ``penilai`` (one of the Kanwil's own
+    TPP assessors with a grant in force: the oversight list only)."""
+
+    kanwil: Satker
+    admin: bool
+    penilai: bool
+
+    @property
+    def lihat(self):
+        return self.admin or self.penilai
+
+
+def get_kanwil_for_user(user, kanwil_id, *, admin=False, sekarang=None):
+    """Return ``AksesKanwil`` of ``user`` for the Kanwil ``kanwil_id``: 404 for anyone who is
+    neither its admin, the superuser, nor (unless ``admin``) one of its TPP assessors with a
+    grant in force now. Two queries."""
+    from django.utils import timezone
+
+    kanwil = Satker.objects.filter(pk=kanwil_id, jenis=Satker.Jenis.KANWIL).first()
+    if kanwil is None or not user.is_authenticated or not user.is_active:
+        raise Http404(_("Tidak ditemukan."))
+    is_admin = user.is_superuser or AdminKanwil.objects.filter(user=user, kanwil=kanwil).exists()
+    penilai = False
+    if not is_admin and not admin:
+        penilai = (
+            PenugasanPenilai.objects.aktif(sekarang or timezone.now())
+            .filter(syarat_di_bawah(kanwil, "satker__"), user=user, lapisan=Lapisan.TPP)
+            .exists()
+        )
+    if not (is_admin or penilai):
+        raise Http404(_("Tidak ditemukan."))
+    return AksesKanwil(kanwil=kanwil, admin=is_admin, penilai=penilai)
+
+
+def kanwil_untuk(user, sekarang=None):
+    """The Kanwil whose oversight page ``user`` may open (for the menu), by name. One query
+    for admins, one more for assessors."""
+    from django.utils import timezone
+
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Satker.objects.filter(jenis=Satker.Jenis.KANWIL))
+    tpp = PenugasanPenilai.objects.aktif(sekarang or timezone.now()).filter(
+        user=user, lapisan=Lapisan.TPP
+    )
+    atas = _jalur("", "bawahan", tpp.values("satker_id"))
+    return list(
+        Satker.objects.filter(Q(admin__user=user) | atas, jenis=Satker.Jenis.KANWIL).distinct()
+    )

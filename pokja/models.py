@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -338,3 +339,127 @@ class Notifikasi(models.Model):
 
     def __str__(self):
         return self.teks
+
+
+# --- The level above the team: Kanwil administrators and assessors (issue 11) -----------------
+
+
+class Lapisan(models.TextChoices):
+    """The assessor layers of the ZI process (zi-domain.md §3.2): the Kanwil's preliminary
+    assessors, Itjen's internal assessors, KemenPANRB's national team."""
+
+    TPP = "tpp", _("TPP (Kanwil)")
+    TPI = "tpi", _("TPI (Itjen)")
+    TPN = "tpn", _("TPN (KemenPANRB)")
+
+
+# The stages each layer assesses (values of ``penilaian.models.JenisTahapan``: pokja may not
+# import penilaian, so the names are written out; tests/test_penilai.py checks they exist).
+TAHAPAN_LAPISAN = {
+    Lapisan.TPP: ("pendahuluan", "lanjutan"),
+    Lapisan.TPI: ("tpi",),
+    Lapisan.TPN: ("tpn",),
+}
+
+
+class AdminKanwil(models.Model):
+    """A user who oversees the satker below a Kanwil: sees their dashboards (read-only),
+    proposes units to PortalRB and grants assessor assignments for them."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="admin_kanwil"
+    )
+    kanwil = models.ForeignKey(
+        Satker, verbose_name=_("Kanwil"), on_delete=models.PROTECT, related_name="admin"
+    )
+    diberikan_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diberikan_pada = models.DateTimeField(_("diberikan pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("admin Kanwil")
+        verbose_name_plural = _("admin Kanwil")
+        ordering = ["kanwil__nama", "user__nama_lengkap"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kanwil"], name="pokja_admin_kanwil_unik")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.kanwil}"
+
+    def clean(self):
+        if self.kanwil_id and self.kanwil.jenis != Satker.Jenis.KANWIL:
+            raise ValidationError({"kanwil": _("Pilih satker berjenis Kantor Wilayah.")})
+
+
+class PenugasanPenilaiQuerySet(models.QuerySet):
+    def aktif(self, waktu):
+        """Grants in force at ``waktu``: inside their window and not revoked."""
+        return self.filter(mulai__lte=waktu, selesai__gte=waktu, dicabut_pada__isnull=True)
+
+
+class PenugasanPenilai(models.Model):
+    """An assessor's grant: ``user`` assesses ``satker``'s submission for the stage
+    ``tahapan`` of year ``tahun`` as layer ``lapisan``, between ``mulai`` and ``selesai``.
+    Outside the window, or for any other satker, the assessor sees nothing (404). Granted by
+    a Kanwil admin of the satker's Kanwil or the superuser; revoked, never deleted."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("penilai"), on_delete=models.PROTECT, related_name="penugasan_penilai"
+    )
+    lapisan = models.CharField(_("lapisan penilai"), max_length=3, choices=Lapisan.choices)
+    satker = models.ForeignKey(
+        Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="penilai"
+    )
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    tahapan = models.CharField(_("tahapan"), max_length=20)
+    mulai = models.DateTimeField(_("berlaku mulai"))
+    selesai = models.DateTimeField(_("berlaku sampai"))
+    diberikan_oleh = models.ForeignKey(
+        User, verbose_name=_("diberikan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    diberikan_pada = models.DateTimeField(_("diberikan pada"), auto_now_add=True)
+    dicabut_oleh = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dicabut_pada = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    objects = PenugasanPenilaiQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penugasan penilai")
+        verbose_name_plural = _("penugasan penilai")
+        ordering = ["-mulai", "satker__nama"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(selesai__gt=models.F("mulai")),
+                name="pokja_penugasan_selesai_setelah_mulai",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(lapisan="tpp", tahapan__in=["pendahuluan", "lanjutan"])
+                    | Q(lapisan="tpi", tahapan="tpi")
+                    | Q(lapisan="tpn", tahapan="tpn")
+                ),
+                name="pokja_penugasan_tahapan_sesuai_lapisan",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "satker", "tahun", "tahapan"],
+                condition=Q(dicabut_pada__isnull=True),
+                name="pokja_penugasan_satu_aktif",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "selesai"], name="pokja_penugasan_user")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_lapisan_display()} {self.satker} {self.tahun}"
+
+    def clean(self):
+        if self.mulai and self.selesai and self.selesai <= self.mulai:
+            raise ValidationError({"selesai": _("Akhir masa tugas harus setelah awalnya.")})
+        if self.lapisan and self.tahapan not in TAHAPAN_LAPISAN.get(self.lapisan, ()):
+            raise ValidationError({"tahapan": _("Tahapan ini tidak dinilai oleh lapisan itu.")})

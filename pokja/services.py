@@ -1,11 +1,20 @@
 """Every write to the WHO side goes through these keyword-only, atomic functions."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PERAN_POKJA, Anggota, Area, Notifikasi, Pokja, TimZI
+from .models import (
+    PERAN_POKJA,
+    AdminKanwil,
+    Anggota,
+    Area,
+    Notifikasi,
+    PenugasanPenilai,
+    Pokja,
+    TimZI,
+)
 
 
 @transaction.atomic
@@ -70,3 +79,78 @@ def tandai_dibaca(*, user, pk=None):
     if pk is not None:
         belum = belum.filter(pk=pk)
     return belum.update(dibaca_pada=timezone.now())
+
+
+# --- The level above the team (issue 11) -------------------------------------------------------
+
+
+@transaction.atomic
+def tetapkan_admin_kanwil(*, user, kanwil, oleh=None):
+    """Make ``user`` an admin of ``kanwil`` (idempotent; recorded in the history)."""
+    a = AdminKanwil(user=user, kanwil=kanwil, diberikan_oleh=oleh)
+    a.full_clean(validate_constraints=False)
+    ada = AdminKanwil.objects.filter(user=user, kanwil=kanwil).first()
+    if ada:
+        return ada
+    a.save()
+    return a
+
+
+def _boleh_menugaskan(oleh, satker):
+    from .akses import admin_kanwil_atas
+
+    if not admin_kanwil_atas(oleh, satker):
+        raise PermissionDenied(
+            _("Hanya admin Kanwil satker ini atau superuser yang dapat menugaskan penilai.")
+        )
+
+
+@transaction.atomic
+def beri_penugasan(*, oleh, user, lapisan, satker, tahun, tahapan, mulai, selesai):
+    """Grant ``user`` the assessment of ``satker``'s ``tahapan`` (year ``tahun``) as layer
+    ``lapisan`` from ``mulai`` to ``selesai``. Only an admin of a Kanwil above the satker or
+    the superuser may grant; the grant is in the history (django-simple-history, with who).
+    ``penilaian.services.tugaskan_penilai`` calls this and tells the assessor."""
+    _boleh_menugaskan(oleh, satker)
+    if not user.is_active:
+        raise ValidationError(_("Akun penilai ini tidak aktif."))
+    if Anggota.objects.filter(user=user, tim__satker=satker, tim__tahun=tahun).exists():
+        raise ValidationError(
+            _("Pengguna ini anggota Tim ZI satker tersebut; penilai harus pihak lain.")
+        )
+    p = PenugasanPenilai(
+        user=user,
+        lapisan=lapisan,
+        satker=satker,
+        tahun=tahun,
+        tahapan=tahapan,
+        mulai=mulai,
+        selesai=selesai,
+        diberikan_oleh=oleh,
+    )
+    p.full_clean(validate_constraints=False)
+    if PenugasanPenilai.objects.filter(
+        user=user, satker=satker, tahun=tahun, tahapan=tahapan, dicabut_pada__isnull=True
+    ).exists():
+        raise ValidationError(
+            _(
+                "Penilai ini sudah ditugaskan untuk satker dan tahapan itu. Cabut dulu bila "
+                "ingin mengubah masa tugasnya."
+            )
+        )
+    p._history_user = oleh
+    p.save()
+    return p
+
+
+@transaction.atomic
+def cabut_penugasan(*, oleh, penugasan):
+    """Revoke a grant (kept, marked revoked; the history records who and when)."""
+    p = PenugasanPenilai.objects.select_for_update().select_related("satker").get(pk=penugasan.pk)
+    _boleh_menugaskan(oleh, p.satker)
+    if p.dicabut_pada is None:
+        p.dicabut_pada = timezone.now()
+        p.dicabut_oleh = oleh
+        p._history_user = oleh
+        p.save(update_fields=["dicabut_pada", "dicabut_oleh"])
+    return p

@@ -149,7 +149,13 @@ class Command(BaseCommand):
             semarang.save(update_fields=["alamat", "kota"])
         _eviden_demo(lembar)
 
-        demo_siap.send(sender=self.__class__, tim=tim, tim_luar=tim_luar)
+        # Receivers above this layer (stages, assessors, the Kanwil) may add accounts: they
+        # return rows (username, what they are, satker) for the list below.
+        for _penerima, tambahan in demo_siap.send(
+            sender=self.__class__, tim=tim, tim_luar=tim_luar
+        ):
+            for username, keterangan, nama_satker in tambahan or ():
+                baris.append((username, keterangan, "", nama_satker))
 
         self.stdout.write(self.style.SUCCESS(f"Data demo siap: {tim} ({tim.target_predikat})."))
         self.stdout.write(f"Semua akun memakai kata sandi: {PASSWORD}")

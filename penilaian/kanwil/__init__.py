@@ -1,0 +1,1 @@
+"""Kanwil oversight: the satker below a Kanwil, assessor grants (issue 11)."""

@@ -1,0 +1,1 @@
+"""Assessor workspace (views, forms) on frozen submissions only (DESIGN.md §5)."""

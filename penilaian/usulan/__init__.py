@@ -1,0 +1,1 @@
+"""Units proposed to PortalRB for a year (by the chair or the Kanwil admin)."""
