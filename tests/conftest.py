@@ -181,6 +181,75 @@ def dunia(instrumen):
     return Dunia(tim=tim, tim_luar=tim_luar, user=users)
 
 
+@dataclass
+class Atas:
+    """The level above ``dunia`` (issue 11): its Kanwil, a Kanwil admin, assessors with grants
+    and the team's frozen PMPZI submission. ``user`` keys: "admin_kanwil" (admin of
+    KANWIL-UJI), "tpp" (TPP, pendahuluan, grant in force), "tpi" (TPI, grant in force),
+    "tpp_lewat" (TPP grant whose window has ended), "tpp_lain" (TPP grant in force for the
+    other satker, ``dunia.tim_luar``), "admin_lain" (admin of another Kanwil)."""
+
+    dunia: object
+    kanwil: object
+    pengajuan: object
+    user: dict
+    penugasan: dict
+
+    @property
+    def tim(self):
+        return self.dunia.tim
+
+
+@pytest.fixture
+def atas(dunia):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from penilaian.models import Tahapan
+    from penilaian.services import ajukan
+    from pokja.models import Lapisan
+    from pokja.services import beri_penugasan, tetapkan_admin_kanwil
+
+    kanwil = dunia.tim.satker.induk
+    kanwil_lain = SatkerFactory(kode="KANWIL-LAIN", nama="Kanwil Lain", jenis=Satker.Jenis.KANWIL)
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    users = {
+        n: UserFactory(username=n)
+        for n in ("admin_kanwil", "tpp", "tpi", "tpp_lewat", "tpp_lain", "admin_lain")
+    }
+    tetapkan_admin_kanwil(user=users["admin_kanwil"], kanwil=kanwil, oleh=root)
+    tetapkan_admin_kanwil(user=users["admin_lain"], kanwil=kanwil_lain, oleh=root)
+    sekarang = timezone.now()
+    jendela = {"mulai": sekarang - timedelta(days=1), "selesai": sekarang + timedelta(days=30)}
+    lewat = {"mulai": sekarang - timedelta(days=30), "selesai": sekarang - timedelta(days=1)}
+    penugasan = {}
+    for nama, lapisan, tahapan, satker, waktu in (
+        ("tpp", Lapisan.TPP, "pendahuluan", dunia.tim.satker, jendela),
+        ("tpi", Lapisan.TPI, "tpi", dunia.tim.satker, jendela),
+        ("tpp_lewat", Lapisan.TPP, "pendahuluan", dunia.tim.satker, lewat),
+        ("tpp_lain", Lapisan.TPP, "pendahuluan", dunia.tim_luar.satker, jendela),
+    ):
+        penugasan[nama] = beri_penugasan(
+            oleh=users["admin_kanwil"],
+            user=users[nama],
+            lapisan=lapisan,
+            satker=satker,
+            tahun=dunia.tim.tahun,
+            tahapan=tahapan,
+            **waktu,
+        )
+    mandiri = Tahapan.objects.get(tim=dunia.tim, jenis="mandiri")
+    pengajuan = ajukan(tahapan=mandiri, user=dunia.user["ketua"], alasan_terlambat="uji")
+    ajukan(
+        tahapan=Tahapan.objects.get(tim=dunia.tim_luar, jenis="mandiri"),
+        user=root,
+        alasan_terlambat="uji",
+    )
+    users["root"] = root
+    return Atas(dunia=dunia, kanwil=kanwil, pengajuan=pengajuan, user=users, penugasan=penugasan)
+
+
 class _KotakSurat:
     """What a local aiosmtpd server received."""
 

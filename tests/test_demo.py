@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from eviden.models import Jawaban, LembarKerja, Soal
-from pokja.models import Anggota, Pokja, Satker, TimZI
+from penilaian.models import Pengajuan, Usulan
+from pokja.models import AdminKanwil, Anggota, PenugasanPenilai, Pokja, Satker, TimZI
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +18,28 @@ AKUN = (
     + [f"koordinator{i}" for i in range(1, 7)]
     + [f"anggota{i}" for i in range(1, 7)]
     + ["luar"]
+    # the level above the team (issue 11): a Kanwil admin, a TPP and a TPI assessor
+    + ["kanwil", "tpp", "tpi"]
 )
 
 
 def _hitung():
     return {
         m.__name__: m.objects.count()
-        for m in (get_user_model(), Satker, TimZI, Pokja, Anggota, LembarKerja, Soal, Jawaban)
+        for m in (
+            get_user_model(),
+            Satker,
+            TimZI,
+            Pokja,
+            Anggota,
+            LembarKerja,
+            Soal,
+            Jawaban,
+            AdminKanwil,
+            PenugasanPenilai,
+            Pengajuan,
+            Usulan,
+        )
     }
 
 

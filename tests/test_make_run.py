@@ -119,9 +119,10 @@ def test_make_run_serves_the_portal_with_demo_data(portal):
     assert "Unit kerja telah membentuk tim untuk melakukan pembangunan Zona Integritas" in html
 
     # Reminders without any server: the demo's PMPZI deadline is a week away, so the bell
-    # holds today's H-7 reminder (next to the approval of the soal anggota1 submitted) and the
-    # worker (folder broker) prints the e-mails.
-    assert 'data-notifikasi="2"' in html
+    # holds today's H-7 reminder (next to the approval of the soal anggota1 submitted and the
+    # news that the chair froze the PMPZI submission) and the worker (folder broker) prints
+    # the e-mails.
+    assert 'data-notifikasi="3"' in html
     status, html = anggota.get("/notifikasi/")
     assert status == 200 and "Tenggat Penilaian mandiri (PMPZI) 7 hari lagi" in html
     batas = time.monotonic() + 60
