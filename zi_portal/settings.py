@@ -242,6 +242,11 @@ PENGINGAT_MAKS_PERCOBAAN = env.int("PENGINGAT_MAKS_PERCOBAAN", default=5)
 # row stays.
 EKSPOR_SIMPAN_HARI = env.int("EKSPOR_SIMPAN_HARI", default=7)
 
+# PortalRB integration API (issue 11): requests per token per minute before 429, and how long
+# the signed evidence links in ``bukti_dukung_unit`` stay valid.
+PORTALRB_BATAS_PER_MENIT = env.int("PORTALRB_BATAS_PER_MENIT", default=60)
+PORTALRB_TAUTAN_JAM = env.int("PORTALRB_TAUTAN_JAM", default=72)
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
