@@ -3,9 +3,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Anggota, Pokja, Satker, TimZI, User
-from .services import lengkapi_pokja
+from .models import AdminKanwil, Anggota, PenugasanPenilai, Pokja, Satker, TimZI, User
+from .services import cabut_penugasan, lengkapi_pokja
 
 
 @admin.register(User)
@@ -109,3 +110,61 @@ class AnggotaAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__nama_lengkap", "tim__satker__nama")
     autocomplete_fields = ("user", "tim")
     list_select_related = ("user", "pokja__tim", "tim__satker")
+
+
+@admin.register(AdminKanwil)
+class AdminKanwilAdmin(SimpleHistoryAdmin):
+    """Who administers which Kanwil (the superuser decides); changes are in the history."""
+
+    list_display = ("user", "kanwil", "diberikan_oleh", "diberikan_pada")
+    search_fields = ("user__username", "user__nama_lengkap", "kanwil__nama")
+    autocomplete_fields = ("user", "kanwil")
+    readonly_fields = ("diberikan_oleh", "diberikan_pada")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "kanwil":
+            kwargs["queryset"] = Satker.objects.filter(jenis=Satker.Jenis.KANWIL)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.diberikan_oleh = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PenugasanPenilai)
+class PenugasanPenilaiAdmin(SimpleHistoryAdmin):
+    """Assessor grants. Kanwil admins grant from their Kanwil page; the superuser may also
+    grant here. Grants are revoked (an action), never deleted."""
+
+    list_display = (
+        "user",
+        "lapisan",
+        "satker",
+        "tahun",
+        "tahapan",
+        "mulai",
+        "selesai",
+        "diberikan_oleh",
+        "dicabut_pada",
+    )
+    list_filter = ("lapisan", "tahun", "tahapan")
+    search_fields = ("user__username", "user__nama_lengkap", "satker__nama")
+    autocomplete_fields = ("user", "satker")
+    readonly_fields = ("diberikan_oleh", "diberikan_pada", "dicabut_oleh", "dicabut_pada")
+    list_select_related = ("user", "satker", "diberikan_oleh")
+    actions = ["cabut"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.diberikan_oleh = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Cabut penugasan terpilih"))
+    def cabut(self, request, queryset):
+        for p in queryset.filter(dicabut_pada__isnull=True):
+            cabut_penugasan(oleh=request.user, penugasan=p)
+        self.message_user(request, _("Penugasan terpilih sudah dicabut."), messages.SUCCESS)
