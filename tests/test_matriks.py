@@ -29,6 +29,21 @@ pytestmark = pytest.mark.django_db
 T = Tindakan
 PUBLIK = "publik"  # anyone, anonymous visitors included
 MASUK = "masuk"  # any logged-in user; the page shows only the user's own data
+# The level above the team (issue 11). Their rules live in pokja.akses (Kanwil) and
+# penilaian.akses (assessors); who passes is spelled out in DIIZINKAN, everyone else gets 404.
+PENILAI = "penilai"  # the holder of an assessor grant in force for the team's satker
+KANWIL = "kanwil"  # the Kanwil's admins, the superuser, its TPP assessors in their window
+KANWIL_ADMIN = "kanwil_admin"  # the Kanwil's admins and the superuser
+TOKEN = "token"  # PortalRB API: a Bearer token, never a session: 401 (JSON) without one
+TANDA = "tanda"  # a signed, expiring link: whoever holds it, signed in or not
+ATAS = {PENILAI, KANWIL, KANWIL_ADMIN}
+DIIZINKAN = {
+    PENILAI: {"tpp", "tpi"},
+    KANWIL: {"admin_kanwil", "root", "tpp", "tpp_lain"},
+    KANWIL_ADMIN: {"admin_kanwil", "root"},
+}
+# The personas of the level above (tests/conftest.py ``atas``).
+PERSONA_ATAS = ["admin_kanwil", "admin_lain", "tpp", "tpi", "tpp_lewat", "tpp_lain", "root"]
 
 # Named URLs that are Django's own, with their own rules, and stay out of the matrix.
 DI_LUAR_MATRIKS = {
@@ -45,6 +60,29 @@ class Kasus:
     soal: object
     eviden: object = None
     versi_id: int = 1
+    atas: object = None  # tests/conftest.py ``Atas``: the Kanwil, assessors, their grants
+    persona: str = ""  # who is asking (assessor URLs use the asker's own grant)
+
+    @property
+    def penugasan(self):
+        """The grant an assessor URL names: the asker's own for "tpp", "tpi" and "tpp_lewat"
+        (ended), else the TPP grant of the team (someone else's, e.g. for "tpp_lain")."""
+        g = self.atas.penugasan
+        return g.get(self.persona, g["tpp"]) if self.persona != "tpp_lain" else g["tpp"]
+
+    @property
+    def kanwil(self):
+        return self.atas.kanwil.pk
+
+    @property
+    def eviden_beku(self):
+        """A frozen evidence version of the submission the assessors read."""
+        from penilaian.models import EvidenBeku
+
+        p = self.atas.pengajuan
+        return EvidenBeku.objects.filter(pengajuan=p).first() or EvidenBeku.objects.create(
+            pengajuan=p, soal=self.soal, versi_id=self.versi_id, judul="uji"
+        )
 
     @property
     def pokja(self):
@@ -302,8 +340,15 @@ def _siapkan(dunia, area):
 
 
 def _harap(persona, akses, tindakan, pokja):
-    """404 for outsiders, 403 without the right, ``None`` (anything but 403/404) otherwise."""
-    if persona == "luar":
+    """404 for outsiders, 403 without the right, ``None`` (anything but 403/404) otherwise;
+    401 for the token API from any session; the level above by ``DIIZINKAN``."""
+    if tindakan == TOKEN:
+        return 401
+    if tindakan == TANDA:
+        return None
+    if tindakan in ATAS:
+        return None if persona in DIIZINKAN[tindakan] else 404
+    if persona == "luar" or not akses.anggota:
         return 404
     if not akses.boleh(tindakan, pokja):
         return 403
@@ -330,25 +375,43 @@ def test_every_url_has_a_matrix_entry():
     )
 
 
-@pytest.mark.parametrize("area", [1, 2])
-@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
-def test_matrix(client, dunia, persona, area):
+def _kasus(client, atas, area, persona):
+    """Prepare a soal of Pokja ``area`` with an uploaded version and return the ``Kasus``."""
+    dunia = atas.dunia
     s, eviden = _siapkan(dunia, area)
     client.force_login(dunia.user["anggota1" if area == 1 else "anggota2"])
     assert (
         _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf()).status_code
         == 200
     )
-    kasus = Kasus(dunia, s, eviden, VersiDokumen.objects.exclude(kunci="").get().pk)
-    user = dunia.user[persona]
-    akses = akses_untuk(user, dunia.tim)
+    versi = VersiDokumen.objects.exclude(kunci="").get().pk
+    return Kasus(dunia, s, eviden, versi, atas=atas, persona=persona)
+
+
+def _periksa(client, kasus, user):
+    akses = akses_untuk(user, kasus.dunia.tim)
     client.force_login(user)
     hasil = {}
     for label, tindakan, minta in permintaan():
-        harap = _harap(persona, akses, tindakan, kasus.pokja)
+        harap = _harap(kasus.persona, akses, tindakan, kasus.pokja)
         hasil[label] = (minta(client, kasus).status_code, harap)
-    salah = {n: v for n, v in hasil.items() if _meleset(*v)}
-    assert salah == {}, salah
+    return {n: v for n, v in hasil.items() if _meleset(*v)}
+
+
+@pytest.mark.parametrize("area", [1, 2])
+@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
+def test_matrix(client, atas, persona, area):
+    kasus = _kasus(client, atas, area, persona)
+    assert _periksa(client, kasus, atas.dunia.user[persona]) == {}
+
+
+@pytest.mark.parametrize("persona", PERSONA_ATAS)
+def test_matrix_of_the_level_above(client, atas, persona):
+    """Kanwil admins, assessors in and out of their window or satker, the superuser: every
+    URL of the project. A Kanwil admin reads the teams below read-only (pengawas); an
+    assessor is an outsider to the live team and sees only their own grant's submission."""
+    kasus = _kasus(client, atas, 1, persona)
+    assert _periksa(client, kasus, atas.user[persona]) == {}
 
 
 @pytest.mark.parametrize("persona", [*PERSONA, "luar"])
@@ -380,11 +443,19 @@ def test_matrix_of_the_komponen_hasil_soal(client, dunia, persona):
     assert boleh_ubah == (persona in ("ketua", "sekretaris"))
 
 
-def test_anonymous_users_are_sent_to_login(client, dunia):
-    s, eviden = _siapkan(dunia, 1)
-    kasus = Kasus(dunia, s, eviden)
-    for label, _s, minta in [*permintaan(), *permintaan(MASUK)]:
-        assert _ke_masuk(minta(client, kasus)), label
+def test_anonymous_users_are_sent_to_login(client, atas):
+    """Every page needing an account sends anonymous visitors to the login page; the token
+    API answers 401 in its own JSON shape; signed links open for whoever holds them."""
+    s, eviden = _siapkan(atas.dunia, 1)
+    kasus = Kasus(atas.dunia, s, eviden, atas=atas, persona="anonim")
+    for label, syarat, minta in [*permintaan(), *permintaan(MASUK)]:
+        r = minta(client, kasus)
+        if syarat == TOKEN:
+            assert r.status_code == 401 and r.json()["error"] is True, label
+        elif syarat == TANDA:
+            assert r.status_code < 400, (label, r.status_code)
+        else:
+            assert _ke_masuk(r), label
 
 
 def test_public_urls_open_to_anonymous_visitors(client, dunia):
@@ -398,13 +469,15 @@ def test_public_urls_open_to_anonymous_visitors(client, dunia):
             assert r.status_code < 400 and not _ke_masuk(r), (label, r.status_code)
 
 
-@pytest.mark.parametrize("persona", [*PERSONA, "luar"])
-def test_pages_for_any_logged_in_user_open_for_every_persona(client, dunia, persona):
-    """Notifications, my tasks, the review queue, home…: open to every member and to the
-    outsider (each sees only their own); a page answers 200, an action does not refuse."""
+@pytest.mark.parametrize("persona", [*PERSONA, "luar", *PERSONA_ATAS])
+def test_pages_for_any_logged_in_user_open_for_every_persona(client, atas, persona):
+    """Notifications, my tasks, the review queue, home, the assessor's list of grants…: open
+    to every member, the outsider and the level above (each sees only their own); a page
+    answers 200, an action does not refuse."""
+    dunia = atas.dunia
     s, eviden = _siapkan(dunia, 1)
-    kasus = Kasus(dunia, s, eviden)
-    client.force_login(dunia.user[persona])
+    kasus = Kasus(dunia, s, eviden, atas=atas, persona=persona)
+    client.force_login({**dunia.user, **atas.user}[persona])
     for label, _s, minta in permintaan(MASUK):
         r = minta(client, kasus)
         if r.request["REQUEST_METHOD"] == "GET":
