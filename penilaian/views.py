@@ -14,6 +14,7 @@ from pokja.akses import Tindakan, get_pokja_for_user, get_tim_for_user
 from . import pengingat, services
 from .forms import AjukanForm, TahapanForm
 from .models import Pengajuan, Tahapan
+from .penilai.selectors import terbit_untuk_tim
 from .selectors import banding_pengajuan, dasbor, kalender_tim, log_pengiriman
 from .tampil import putusan_baris
 
@@ -193,10 +194,22 @@ def pengajuan(request, tim_id, pk):
     )
     hanya = request.GET.get("berubah") == "1"
     baris = banding_pengajuan(p, hanya_berubah=hanya)
+    # The assessors' published work (verdicts, answers, notes); nothing of an unpublished layer.
+    terbit = terbit_untuk_tim(p)
+    perbaikan = services.jendela_perbaikan(tim, timezone.now()) if terbit else None
     return render(
         request,
         "penilaian/pengajuan.html",
-        {"tim": tim, "p": p, "baris": baris, "hanya_berubah": hanya, "akses": akses},
+        {
+            "tim": tim,
+            "p": p,
+            "baris": [(b, terbit.per_soal.get(b.soal.pk, [])) for b in baris],
+            "hanya_berubah": hanya,
+            "akses": akses,
+            "terbit": terbit,
+            "perbaikan": perbaikan,
+            "boleh_ajukan": akses.boleh(T.KELOLA_TIM),
+        },
     )
 
 
