@@ -434,9 +434,17 @@ def test_tpi_answers_only_after_the_tpi_layer_published(live_server, unit, token
     per_id = {a["soal_id"]: a for a in minta(live_server, unit.jalur, token).json["answers"]}
     assert per_id[1]["jawaban_tpi"] == "Tidak" and per_id[1]["catatan_tpi"] == "Tidak ada SK"
     assert per_id[125]["jawaban_tpi"] == "3.25" and per_id[125]["catatan_tpi"] is None
-    assert per_id[2]["jawaban_tpi"] is None and per_id[2]["catatan_tpi"] is None  # TPP's
-    assert sum(a["jawaban_tpi"] is not None for a in per_id.values()) == 2
     assert jawaban_sah(125, per_id[125]["jawaban_tpi"])
+    # Where the TPI gave nothing, its published score counted the unit's answer ("agree
+    # until said otherwise"); the TPP's answers are not the TPI's.
+    assert per_id[2]["jawaban_tpi"] is None and per_id[2]["catatan_tpi"] is None
+    for i, a in per_id.items():
+        if i not in (1, 125):
+            assert a["jawaban_tpi"] == a["jawaban_unit"] and a["catatan_tpi"] is None, i
+    # Unpublished again (never happens in the workspace): nothing of the TPI is sent.
+    PutusanPenilai.objects.filter(pk=putusan.pk).update(dipublikasikan_pada=None)
+    per_id = {a["soal_id"]: a for a in minta(live_server, unit.jalur, token).json["answers"]}
+    assert all(a["jawaban_tpi"] is None and a["catatan_tpi"] is None for a in per_id.values())
 
 
 # --- Errors -----------------------------------------------------------------------------------

@@ -371,3 +371,81 @@ def test_a_second_kanwil_admin_sees_the_same(client, atas, periode):
     tetapkan_admin_kanwil(user=kedua, kanwil=atas.kanwil, oleh=atas.user["root"])
     client.force_login(kedua)
     assert client.get(_halaman_kanwil(atas)).status_code == 200
+
+
+# --- In the browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lebar", [1366, 360])
+def test_proposal_pages_and_the_evidence_link_in_chromium(page, live_server, lebar):
+    """The demo (Kota Semarang proposed for WBK): the chair's page, the Kanwil admin's page
+    and a signed evidence page PortalRB would open, at 1366 and 360 px, without horizontal
+    scrolling and without a CSP violation; screenshots in test-artifacts/."""
+    import json
+    import urllib.request
+    from io import StringIO
+
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    from penilaian.api.token import buat_token
+    from pokja.models import TimZI
+
+    from .test_e2e import _foto
+    from .test_e2e_dasbor import _masuk_demo
+
+    call_command("demo", stdout=StringIO())
+    tim = TimZI.objects.get(satker__kode="KANKEMENAG-KOTA-SEMARANG", tahun=2026)
+    kanwil = tim.satker.induk
+    pelanggaran = []
+    page.on(
+        "console",
+        lambda m: pelanggaran.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.set_viewport_size({"width": lebar, "height": 800})
+
+    def muat_penuh():
+        lebar_isi = page.evaluate("document.documentElement.scrollWidth")
+        assert lebar_isi <= lebar, lebar_isi
+
+    _masuk_demo(page, live_server, "ketua")
+    page.goto(live_server.url + reverse("usulan-tim", args=[tim.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Usulan ke PortalRB")
+    expect(page.locator("[data-status-reviu]")).to_have_text("Belum Review")
+    muat_penuh()
+    _foto(page, f"usulan-tim-{lebar}")
+    page.get_by_role("link", name="Tarik usulan").click()
+    expect(page.get_by_role("button", name="Ya, tarik usulan")).to_be_visible()
+    muat_penuh()
+    page.get_by_role("link", name="Batal").click()
+
+    _masuk_demo(page, live_server, "kanwil")
+    page.goto(live_server.url + reverse("usulan-kanwil", args=[kanwil.pk]))
+    expect(page.locator(f'[data-tim="{tim.pk}"] [data-kategori]')).to_have_text("WBK")
+    muat_penuh()
+    _foto(page, f"usulan-kanwil-{lebar}")
+
+    # What PortalRB gets, and the evidence page its reviewer opens (no login).
+    token = buat_token(nama=f"e2e-{lebar}")[1]
+    req = urllib.request.Request(
+        live_server.url + reverse("portalrb-jawaban-unit", args=[tim.satker.kode]),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as r:
+        answers = json.loads(r.read())["answers"]
+    tautan = next(a["bukti_dukung_unit"] for a in answers if a["bukti_dukung_unit"])
+    page.context.clear_cookies()
+    page.goto(tautan)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bukti dukung soal")
+    expect(page.locator("[data-bukti] li").first).to_be_visible()
+    muat_penuh()
+    _foto(page, f"portalrb-bukti-{lebar}")
+    # Back on the chair's page: PortalRB now holds the latest submission.
+    _masuk_demo(page, live_server, "ketua")
+    page.goto(live_server.url + reverse("usulan-tim", args=[tim.pk]))
+    page.get_by_role("button", name="Catat: sudah «Sesuai» di PortalRB").click()
+    expect(page.locator("[data-status-reviu]")).to_have_text("disetujui")
+    muat_penuh()
+    assert pelanggaran == []

@@ -6,6 +6,12 @@ the bank's ``skema_penilaian`` ("Ya"/"Tidak", "A".."E"; the instrument's option 
 those keys), or null when blank or not one of its options; a number soal (Jumlah, the 0–4
 index) gives the number as a plain decimal string ("12", "3.25"), or null when blank.
 
+``jawaban_tpi`` exists only once the TPI layer published its verdict on the submission;
+from then on it is the answer the TPI's published score counted: the assessor's value where
+the assessor gave one, the unit's frozen answer elsewhere ("agree until said otherwise", as in
+the assessor workspace, ``penilaian/penilai/selectors.py``). ``catatan_tpi`` is the assessor's
+own note only.
+
 A Jumlah soal that feeds a % soal has a bank id of its own but is answered on the % soal's
 card: its note and evidence live there, so its ``catatan_unit`` falls back to the % soal's
 note and its evidence link lists the % soal's evidence too (as the LKE workbook's PortalRB
@@ -69,19 +75,28 @@ def teks_jawaban(soal, isian):
     return teks_angka(isian.angka)
 
 
+def _punya_nilai(isian):
+    return isian is not None and (bool(isian.pilihan) or isian.angka is not None)
+
+
 def _teks(nilai):
     nilai = (nilai or "").strip()
     return nilai or None
 
 
-def jawaban_unit(*, kode_unit, nama_unit, tahun, bank, unit_isian, pemakai, berbukti, tpi, tautan):
+def jawaban_unit(
+    *, kode_unit, nama_unit, tahun, bank, unit_isian, pemakai, berbukti, tpi_terbit, tpi, tautan
+):
     """``GET /lke/jawaban-unit/{unit_id}``.
 
     ``bank``: every ``SoalBank`` of the submission's instrument, in bank id order;
     ``unit_isian``: ``{soal id: Isian}`` of the frozen submission (``catatan`` = the unit's
     explanation); ``pemakai``: ``{Jumlah soal id: % soal id}``; ``berbukti``: ids of soal
-    with frozen evidence; ``tpi``: ``{soal id: Isian}`` of the TPI layer, empty unless it
-    published its verdict; ``tautan(nomor_bank)``: the signed evidence link of a soal."""
+    with frozen evidence; ``tpi_terbit``: has the TPI layer published its verdict on the
+    submission; ``tpi``: ``{soal id: Isian}`` of the TPI layer (ignored unless published);
+    ``tautan(nomor_bank)``: the signed evidence link of a soal."""
+    if not tpi_terbit:
+        tpi = {}
     answers = []
     for s in bank:
         sendiri = unit_isian.get(s.id)
@@ -90,6 +105,7 @@ def jawaban_unit(*, kode_unit, nama_unit, tahun, bank, unit_isian, pemakai, berb
         if catatan is None and induk is not None and induk in unit_isian:
             catatan = _teks(unit_isian[induk].catatan)
         dinilai = tpi.get(s.id)
+        berlaku_tpi = dinilai if _punya_nilai(dinilai) else sendiri
         catatan_tpi = _teks(dinilai.catatan if dinilai else "")
         if catatan_tpi is None and induk is not None and induk in tpi:
             catatan_tpi = _teks(tpi[induk].catatan)
@@ -98,7 +114,7 @@ def jawaban_unit(*, kode_unit, nama_unit, tahun, bank, unit_isian, pemakai, berb
             {
                 "soal_id": s.nomor_bank,
                 "jawaban_unit": teks_jawaban(s, sendiri),
-                "jawaban_tpi": teks_jawaban(s, dinilai),
+                "jawaban_tpi": teks_jawaban(s, berlaku_tpi) if tpi_terbit else None,
                 "catatan_unit": catatan,
                 "bukti_dukung_unit": tautan(s.nomor_bank) if ada_bukti else None,
                 "catatan_tpi": catatan_tpi,

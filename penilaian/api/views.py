@@ -215,6 +215,7 @@ def jawaban_unit(request, unit_id):
         unit_isian=data.unit_isian,
         pemakai=data.pemakai,
         berbukti=data.berbukti,
+        tpi_terbit=data.tpi_terbit,
         tpi=data.tpi,
         tautan=tautan_bukti,
     )
