@@ -414,6 +414,22 @@ def test_the_radar_names_the_area_with_the_biggest_gap(client, atas, banyak):
     assert f"banding={a.pk}" in m.group(1).replace("&amp;", "&")
 
 
+def test_the_radar_reads_the_frozen_submission_of_a_team_without_snapshots(client, atas):
+    dunia = atas.dunia
+    tanpa_tim = SatkerFactory(kode="KUA-TANPA", nama="KUA Tanpa Tim", induk=dunia.tim.satker)
+    client.force_login(atas.user["admin_kanwil"])
+    pilih = [dunia.tim.satker_id, dunia.tim_luar.satker_id, tanpa_tim.pk]
+    r = client.get(_url(atas.kanwil, tahun=2026, banding=pilih))
+    radar = r.context["radar"]
+    assert [b.satker_id for b, _p in radar.baris] == pilih[:2]
+    assert [b.satker_id for b in radar.tanpa_nilai] == [tanpa_tim.pk]
+    bobot = dunia.lembar.instrumen.bobot_area
+    harap = Decimal(atas.pengajuan.area["6"]) / Decimal(bobot["6"]) * 100
+    assert radar.baris[0][1][5] == harap
+    tabel = re.search(r"<table[^>]*data-tabel-radar.*?</table>", r.content.decode(), re.S)
+    assert f"{harap:.2f}%".replace(".", ",") in tabel.group(0)
+
+
 def test_the_radar_takes_at_most_six_and_ignores_unknown_ids(client, atas, banyak):
     client.force_login(atas.user["admin_kanwil"])
     ids = [s.pk for s in banyak.satker[:8]]
@@ -439,13 +455,17 @@ def test_the_query_count_does_not_grow_with_the_satker(
 ):
     data = buat_banyak(n, kanwil=atas.kanwil, instrumen=atas.tim.lembar_kerja.instrumen, tahun=2026)
     client.force_login(atas.user["admin_kanwil"])
-    url = _url(atas.kanwil, tahun=2026, urut="-skor", banding=[s.pk for s in data.satker[:3]])
-    # Session, user, the access check (2), the nine reads of the page, the menu (3).
-    with django_assert_max_num_queries(16):
+    # On the radar: three satker with snapshots and one with only a frozen submission.
+    banding = [s.pk for s in data.satker[:3]] + [atas.dunia.tim_luar.satker_id]
+    url = _url(atas.kanwil, tahun=2026, urut="-skor", banding=banding)
+    # Session, user, the access check (2), the list's eight reads, the radar's three (the
+    # snapshots' areas, the submissions' areas, the weights), the menu (3).
+    with django_assert_max_num_queries(18):
         r = client.get(url)
     assert r.status_code == 200
     assert r.context["ringkas"]["satker"] == n + 2
     assert len(_baris(r.content.decode())) == min(n + 2, 50)
+    assert len(r.context["radar"].baris) == 4
 
 
 # --- Grants -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Sorting and filtering happen in Python over the built list (at most a few thousa
 a few milliseconds); the page shows one slice of it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -52,7 +52,9 @@ class BarisSatker:
     sumber_skor: str = ""  # "harian" | "pengajuan" | ""
     tanggal_skor: object = None
     memenuhi: bool | None = None  # does the snapshot meet the target predicate
-    area: dict = field(default_factory=dict)  # {1..6: points}
+    # Where the score comes from (the radar reads the areas of these rows only).
+    skor_id: int | None = None
+    pengajuan_id: int | None = None
     putusan: tuple | None = None  # (kesimpulan, lapisan label, tahapan label, when)
     lengkap: int = 0
     jumlah_soal: int = 0
@@ -143,9 +145,11 @@ def baris_satker(kanwil, tahun, sekarang=None):
     satker = list(satker_di_bawah(kanwil).order_by("nama", "pk").values_list("pk", "nama", "kode"))
     baris = {pk: BarisSatker(satker_id=pk, nama=nama, kode=kode) for pk, nama, kode in satker}
 
-    tahapan = Tahapan.objects.filter(tim=OuterRef("pk")).order_by("mulai", "pk")
-    kini = tahapan.filter(mulai__lte=sekarang, selesai__gte=sekarang)
-    nanti = tahapan.filter(mulai__gt=sekarang)
+    # The first stage (by start) that has not ended: a running one starts before any that
+    # is still ahead, so it comes first when there is one.
+    belum_usai = Tahapan.objects.filter(tim=OuterRef("pk"), selesai__gte=sekarang).order_by(
+        "mulai", "pk"
+    )
     tim = list(
         TimZI.objects.filter(syarat_di_bawah(kanwil, "satker__"), tahun=tahun)
         .annotate(
@@ -157,9 +161,8 @@ def baris_satker(kanwil, tahun, sekarang=None):
                 .order_by("-diajukan_pada", "-pk")
                 .values("pk")[:1]
             ),
-            tahapan_kini=Subquery(kini.values("jenis")[:1]),
-            tahapan_nanti=Subquery(nanti.values("jenis")[:1]),
-            nanti_mulai=Subquery(nanti.values("mulai")[:1]),
+            tahapan_jenis=Subquery(belum_usai.values("jenis")[:1]),
+            tahapan_mulai=Subquery(belum_usai.values("mulai")[:1]),
         )
         .order_by()
         .values_list(
@@ -168,45 +171,49 @@ def baris_satker(kanwil, tahun, sekarang=None):
             "target_predikat",
             "skor_id",
             "pengajuan_id",
-            "tahapan_kini",
-            "tahapan_nanti",
-            "nanti_mulai",
+            "tahapan_jenis",
+            "tahapan_mulai",
             "lembar_kerja__instrumen",
         )
     )
     per_tim = {}
     instrumen_tim = {}
-    for pk, satker_id, target, _s, _p, t_kini, t_nanti, mulai, instrumen_id in tim:
+    for pk, satker_id, target, _s, _p, jenis, mulai, instrumen_id in tim:
         b = baris.get(satker_id)
         if b is None:
             continue
         b.tim_id, b.target = pk, target
-        if t_kini:
-            b.tahapan, b.tahapan_berlangsung = t_kini, True
-        elif t_nanti:
-            b.tahapan, b.tahapan_mulai = t_nanti, mulai
+        if jenis:
+            b.tahapan, b.tahapan_berlangsung = jenis, mulai <= sekarang
+            b.tahapan_mulai = None if b.tahapan_berlangsung else mulai
         per_tim[pk] = b
         instrumen_tim[pk] = instrumen_id
 
-    def catat(b, total, area, wbk, wbbm, tanggal, sumber):
-        b.skor, b.area, b.tanggal_skor, b.sumber_skor = total, _area(area), tanggal, sumber
+    def catat(b, pk, total, wbk, wbbm, tanggal, sumber):
+        b.skor, b.tanggal_skor, b.sumber_skor = total, tanggal, sumber
         b.memenuhi = wbbm if b.target == "WBBM" else wbk
+        if sumber == "harian":
+            b.skor_id = pk
+        else:
+            b.pengajuan_id = pk
 
     skor_ids = [r[3] for r in tim if r[3]]
     for r in SkorHarian.objects.filter(pk__in=skor_ids).values_list(
-        "tim_id", "total", "area", "memenuhi_wbk", "memenuhi_wbbm", "tanggal"
+        "tim_id", "pk", "total", "memenuhi_wbk", "memenuhi_wbbm", "tanggal"
     ):
         catat(per_tim[r[0]], *r[1:], "harian")
     fallback = [r[4] for r in tim if r[4] and not r[3]]
     for r in Pengajuan.objects.filter(pk__in=fallback).values_list(
-        "tim_id", "total", "area", "memenuhi_wbk", "memenuhi_wbbm", "diajukan_pada"
+        "tim_id", "pk", "total", "memenuhi_wbk", "memenuhi_wbbm", "diajukan_pada"
     ):
         catat(per_tim[r[0]], *r[1:], "pengajuan")
+    # The teams again as a subquery: no list of ids to send.
+    tim_tahun = TimZI.objects.filter(syarat_di_bawah(kanwil, "satker__"), tahun=tahun).values("pk")
 
     # The latest published assessor verdict of each team (any layer, any submission).
     for tim_id, kesimpulan, lapisan, tahapan_p, pada in (
         PutusanPenilai.objects.filter(
-            pengajuan__tim__in=list(per_tim), dipublikasikan_pada__isnull=False
+            pengajuan__tim__in=tim_tahun, dipublikasikan_pada__isnull=False
         )
         .order_by("dipublikasikan_pada", "pk")
         .values_list("pengajuan__tim_id", "kesimpulan", "lapisan", "tahapan", "dipublikasikan_pada")
@@ -220,7 +227,7 @@ def baris_satker(kanwil, tahun, sekarang=None):
         Eviden.objects.filter(lembar=OuterRef("lembar"), soal=OuterRef("soal"), diarsipkan=False)
     )
     for tim_id, lengkap, terlambat in (
-        Butir.objects.filter(dinilai, lembar__tim__in=list(per_tim))
+        Butir.objects.filter(dinilai, lembar__tim__in=tim_tahun)
         .order_by()
         .values("lembar__tim")
         .annotate(
@@ -318,30 +325,26 @@ def urutkan(baris, urut):
 
 def radar(baris, pilihan):
     """Compare the chosen satker (ids in ``pilihan``, in that order) area by area, as % of
-    each area's maximum (the instrument's ``bobot_area``). One query (the weights)."""
+    each area's maximum (the instrument's ``bobot_area``). Three queries at most: the areas
+    of the chosen rows' snapshots and submissions, the weights."""
     per_id = {b.satker_id: b for b in baris}
     dipilih = [per_id[i] for i in pilihan if i in per_id]
     label = [f"{ROMAWI[a.value]}. {a.label}" for a in Area]
     if not dipilih:
         return Radar(label=label, baris=[], tanpa_nilai=[])
+    area = _area_dipilih(dipilih)
     bobot = _bobot_area([b.tim_id for b in dipilih if b.tim_id])
     dengan, tanpa = [], []
     for b in dipilih:
-        if not b.area:
+        if b.tim_id not in area:
             tanpa.append(b)
             continue
-        w = bobot.get(b.tim_id, {})
-        dengan.append(
-            (
-                b,
-                [
-                    (b.area.get(a.value, Decimal(0)) / w[a.value] * SERATUS)
-                    if w.get(a.value)
-                    else None
-                    for a in Area
-                ],
-            )
-        )
+        nilai, w = area[b.tim_id], bobot.get(b.tim_id, {})
+        persen = [
+            nilai.get(a.value, Decimal(0)) / w[a.value] * SERATUS if w.get(a.value) else None
+            for a in Area
+        ]
+        dengan.append((b, persen))
     terbesar = (None, None, None, None, None, None)
     if len(dengan) > 1:
         for i in range(len(Area)):
@@ -364,6 +367,18 @@ def radar(baris, pilihan):
         persen_tinggi=terbesar[4],
         persen_rendah=terbesar[5],
     )
+
+
+def _area_dipilih(dipilih):
+    """``{tim id: {area: points}}`` of the snapshot (or submission) each chosen row shows."""
+    hasil = {}
+    skor = [b.skor_id for b in dipilih if b.skor_id]
+    for tim_id, area in SkorHarian.objects.filter(pk__in=skor).values_list("tim_id", "area"):
+        hasil[tim_id] = _area(area)
+    pengajuan = [b.pengajuan_id for b in dipilih if b.pengajuan_id]
+    for tim_id, area in Pengajuan.objects.filter(pk__in=pengajuan).values_list("tim_id", "area"):
+        hasil[tim_id] = _area(area)
+    return hasil
 
 
 def _bobot_area(tim_ids):
