@@ -517,11 +517,16 @@ class BarisBeranda:
 
     @property
     def tahapan_label(self):
-        return JenisTahapan(self.penugasan.tahapan).label
+        return label_tahapan(self.penugasan.tahapan)
 
     @property
     def persen(self):
         return self.dinilai * 100 / self.jumlah if self.jumlah else 0
+
+
+def label_tahapan(tahapan):
+    """A grant's stage (a ``JenisTahapan`` value) in words."""
+    return JenisTahapan(tahapan).label
 
 
 def _berlaku(daftar, tahapan):

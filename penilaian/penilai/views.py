@@ -37,7 +37,7 @@ def _konteks(kerja, **lain):
         "kerja": kerja,
         "p": r.pengajuan,
         "g": r.penugasan,
-        "tahapan_label": selectors.BarisBeranda(r.penugasan, r.pengajuan).tahapan_label,
+        "tahapan_label": selectors.label_tahapan(r.penugasan.tahapan),
         **lain,
     }
 
@@ -166,7 +166,7 @@ def _gagal(request, kerja, soal_id, form, json):
             {
                 "ok": False,
                 "pesan": _("Belum tersimpan: %(p)s") % {"p": pesan},
-                "galat": form.errors,
+                "galat": form.errors.get_json_data(),
             },
             status=422,
         )

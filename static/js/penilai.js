@@ -77,7 +77,9 @@
       return r.json().then(function (j) {
         if (r.ok && j.ok) {
           form.querySelector("input[name=versi]").value = j.versi;
-          tulisStatus(j.pesan, "ok");
+          // "Saved" only when nothing was typed meanwhile (that goes out with the next save).
+          if (kotor) tulisStatus(teks("belum"), "");
+          else tulisStatus(j.pesan, "ok");
           var jp = document.querySelector("[data-jawaban-penilai]");
           if (jp && j.jawaban) jp.textContent = j.jawaban;
           var np = document.querySelector("[data-nilai-penilai]");
@@ -204,4 +206,7 @@
       if (cocok.length === 1) { e.preventDefault(); pilih(cocok[0]); }
     }
   });
+
+  // Ready for keys and autosave (browser tests wait for this).
+  document.documentElement.setAttribute("data-penilai-siap", "");
 })();
