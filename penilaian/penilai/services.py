@@ -108,7 +108,7 @@ def simpan_jawaban(*, ruang, soal, user, versi, catatan="", pilihan="", angka=No
             if sid not in variabel:
                 raise ValidationError(_("Isian itu bukan masukan soal ini."))
             isian_masukan[sid] = _periksa_angka(variabel[sid][0], nilai)
-        _periksa_syarat(soal, p, variabel, isian_masukan, ruang.lapisan)
+        _periksa_syarat(soal, p, variabel, isian_masukan)
     elif soal.jenis in JENIS_PILIHAN:
         angka = None
         if pilihan and pilihan not in {o["kode"] for o in soal.opsi}:
@@ -168,7 +168,7 @@ def _tulis(rows, pengajuan, lapisan, soal_id, user, **nilai):
     return r
 
 
-def _periksa_syarat(soal, pengajuan, variabel, isian_masukan, lapisan):
+def _periksa_syarat(soal, pengajuan, variabel, isian_masukan):
     """The % soal's input rules on the numbers in force (the assessor's, or the unit's where
     the assessor left an input empty)."""
     if not soal.syarat_masukan:
