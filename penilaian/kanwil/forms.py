@@ -45,7 +45,7 @@ class PenugasanForm(forms.Form):
         label=_("Berlaku mulai"), widget=forms.DateInput(attrs={"type": "date"})
     )
     mulai_jam = forms.TimeField(
-        label=_("Pukul (WIB)"),
+        label=_("Pukul mulai (WIB)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Kosong: pukul 00.00 WIB."),
@@ -54,11 +54,25 @@ class PenugasanForm(forms.Form):
         label=_("Berlaku sampai"), widget=forms.DateInput(attrs={"type": "date"})
     )
     selesai_jam = forms.TimeField(
-        label=_("Pukul (WIB)"),
+        label=_("Pukul berakhir (WIB)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Kosong: pukul 23.59 WIB."),
     )
+
+    field_order = [
+        "pengguna",
+        "satker",
+        "tahun",
+        "lapisan",
+        "tahapan",
+        "mulai_tanggal",
+        "mulai_jam",
+        "selesai_tanggal",
+        "selesai_jam",
+    ]
+    # Bootstrap grid columns of each field on wide screens (the template reads them).
+    LEBAR = {"pengguna": 6, "satker": 6, "tahun": 2, "lapisan": 4, "tahapan": 6}
 
     # Fields of the model (and of the service's messages) -> fields of this form.
     MEDAN = {
@@ -76,10 +90,11 @@ class PenugasanForm(forms.Form):
         self.fields["satker"].queryset = satker_di_bawah(kanwil).order_by("nama", "pk")
         if not self.is_bound:
             self.initial.setdefault("tahun", timezone.localdate().year)
-        for f in self.fields.values():
+        for nama, f in self.fields.items():
             f.widget.attrs["class"] = (
                 "form-select" if isinstance(f.widget, forms.Select) else "form-control"
             )
+            f.lebar = self.LEBAR.get(nama, 3)
 
     def tandai_galat(self):
         """Mark the fields with errors for Bootstrap (``is-invalid``)."""
