@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from eviden.models import Butir, Dokumen, Eviden, JenisJawaban, Soal, StatusButir
@@ -22,35 +22,6 @@ from .banyak_satker import BOBOT, buat_banyak, nama_satker
 from .factories import SatkerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _beranda_penilai(request):  # pragma: no cover - only a link target
-    from django.http import HttpResponse
-
-    return HttpResponse("")
-
-
-# The grant service links the assessor's notification to "penilai-beranda" (the assessor's
-# workspace, another module of issue 11). Until that page exists, this module stands in as
-# the URLconf with a placeholder for it (see _urlconf below).
-urlpatterns = []
-
-
-@pytest.fixture(autouse=True)
-def _urlconf(settings):
-    from django.urls import clear_url_caches, include
-
-    try:
-        reverse("penilai-beranda")
-    except NoReverseMatch:
-        urlpatterns[:] = [
-            path("", include(settings.ROOT_URLCONF)),
-            path("penilai/", _beranda_penilai, name="penilai-beranda"),
-        ]
-        settings.ROOT_URLCONF = __name__
-        clear_url_caches()
-    yield
-    clear_url_caches()
 
 
 @pytest.fixture(autouse=True)
