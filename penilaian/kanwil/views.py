@@ -101,13 +101,10 @@ def pengawasan(request, kanwil_id):
     ):
         aktif = urut.lstrip("-") == kunci
         turun = urut.startswith("-")
-        baru = (
-            (kunci if turun else f"-{kunci}")
-            if aktif
-            else kunci
-            if kunci == "nama"
-            else f"-{kunci}"
-        )
+        if aktif:  # the active column turns round
+            baru = kunci if turun else f"-{kunci}"
+        else:  # names A→Z first; figures highest first
+            baru = kunci if kunci == "nama" else f"-{kunci}"
         kolom.append(
             {
                 "kunci": kunci,
