@@ -26,7 +26,7 @@ def pengajuan_berlaku(tim, tahapan):
     sebelum = [j for j, n in URUTAN_TAHAPAN.items() if n <= URUTAN_TAHAPAN[tahapan]]
     return (
         Pengajuan.objects.filter(tim=tim, tahapan__jenis__in=sebelum)
-        .select_related("tahapan", "instrumen", "tim__satker")
+        .select_related("tahapan", "instrumen", "tim__satker", "diajukan_oleh")
         .order_by("-diajukan_pada", "-pk")
         .first()
     )

@@ -80,8 +80,9 @@ class Kasus:
         from penilaian.models import EvidenBeku
 
         p = self.atas.pengajuan
+        versi = self.eviden.dokumen.versi.order_by("nomor").first()
         return EvidenBeku.objects.filter(pengajuan=p).first() or EvidenBeku.objects.create(
-            pengajuan=p, soal=self.soal, versi_id=self.versi_id, judul="uji"
+            pengajuan=p, soal=self.soal, versi=versi, judul="uji"
         )
 
     @property
@@ -296,6 +297,42 @@ MATRIKS = {
     "soal-tugaskan": (T.TUGASKAN, lambda c, k: c.post(reverse("soal-tugaskan", args=k.a), {})),
     "soal-riwayat": (T.LIHAT, lambda c, k: c.get(reverse("soal-riwayat", args=k.a))),
     "unduh": (T.LIHAT, lambda c, k: c.get(reverse("unduh", args=[k.versi_id]))),
+    # penilaian/penilai/urls.py: the assessor workspace (publishing stays a GET here: a real
+    # publication mid-table would lock the layer for the rows after it)
+    "penilai-beranda": (MASUK, _get("penilai-beranda")),
+    "penilai-ringkasan": (
+        PENILAI,
+        lambda c, k: c.get(reverse("penilai-ringkasan", args=[k.penugasan.pk])),
+    ),
+    "penilai-soal": (
+        PENILAI,
+        lambda c, k: c.get(reverse("penilai-soal", args=[k.penugasan.pk, k.soal.pk])),
+    ),
+    "penilai-simpan": (
+        PENILAI,
+        lambda c, k: c.post(
+            reverse("penilai-simpan", args=[k.penugasan.pk, k.soal.pk]),
+            {"versi": 0, "pilihan": "B", "catatan": "uji"},
+        ),
+    ),
+    "penilai-eviden": (
+        PENILAI,
+        lambda c, k: c.get(reverse("penilai-eviden", args=[k.penugasan.pk, k.eviden_beku.pk])),
+    ),
+    "penilai-selisih": (
+        PENILAI,
+        lambda c, k: c.get(reverse("penilai-selisih", args=[k.penugasan.pk])),
+    ),
+    "penilai-putusan": (
+        PENILAI,
+        lambda c, k: c.post(
+            reverse("penilai-putusan", args=[k.penugasan.pk]), {"kesimpulan": "MS", "alasan": "uji"}
+        ),
+    ),
+    "penilai-publikasikan": (
+        PENILAI,
+        lambda c, k: c.get(reverse("penilai-publikasikan", args=[k.penugasan.pk])),
+    ),
 }
 
 
