@@ -27,6 +27,8 @@ def _konteks(d, akses, **lain):
         "akses": akses,
         "grafik": d.grafik if d else None,
         "putusan": putusan_baris(d.hasil) if d else [],
+        "boleh_catat": akses.boleh(T.CATAT_SKOR),
+        "boleh_ekspor": akses.boleh(T.EKSPOR),
         **lain,
     }
 
@@ -42,7 +44,7 @@ def dasbor_tim(request, tim_id):
 @require_POST
 def catat_skor(request, tim_id):
     """Write today's score row now (the beat task writes one every night)."""
-    tim, _akses = get_tim_for_user(request.user, tim_id, Tindakan.DASBOR_TIM)
+    tim, _akses = get_tim_for_user(request.user, tim_id, Tindakan.CATAT_SKOR)
     baris = services.catat_skor(tim_id=tim.pk)
     if baris is None:
         messages.warning(request, _("Tim ini belum punya lembar kerja; tidak ada nilai dicatat."))

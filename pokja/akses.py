@@ -58,6 +58,7 @@ class Tindakan:
     KELOLA_TIM = "kelola_tim"  # members, stages, deadlines, snapshot submission
     EKSPOR = "ekspor"  # readiness reports and exports
     DASBOR_TIM = "dasbor_tim"  # the chair's readiness dashboard (read-only)
+    CATAT_SKOR = "catat_skor"  # write today's score snapshot from that dashboard (members)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Akses:
             return bool(self.peran_tim & PERAN_EKSPOR)
         if tindakan == Tindakan.DASBOR_TIM:
             return bool(self.peran_tim & PERAN_DASBOR) or self.superuser or self.pengawas
+        if tindakan == Tindakan.CATAT_SKOR:  # a write: the Kanwil's read-only view may not
+            return bool(self.peran_tim & PERAN_DASBOR) or self.superuser
         return False
 
 

@@ -45,7 +45,7 @@ def test_a_kanwil_admin_oversees_the_teams_below_read_only(atas):
     dunia = atas.dunia
     a = akses_untuk(atas.user["admin_kanwil"], dunia.tim)
     assert a.pengawas and a.boleh(T.LIHAT) and a.boleh(T.DASBOR_TIM)
-    refused = [T.UBAH_JAWABAN, T.REVIU, T.TUGASKAN, T.KELOLA_TIM, T.EKSPOR]
+    refused = [T.UBAH_JAWABAN, T.REVIU, T.TUGASKAN, T.KELOLA_TIM, T.EKSPOR, T.CATAT_SKOR]
     assert not any(a.boleh(t, dunia.pokja(1)) for t in refused)
     # The admin of another Kanwil, and assessors (even of this satker), are outsiders.
     for nama in ("admin_lain", "tpp", "tpi"):
@@ -211,3 +211,21 @@ def test_the_menu_shows_the_workspace_and_the_kanwil_in_one_more_query(
     m = _menu(atas.dunia.user["ketua"])
     assert (m["penilai"], m["kanwil"]) == (0, [])
     assert _menu(atas.user["tpp_lewat"])["kanwil"] == []
+
+
+def test_the_kanwil_drill_down_into_a_dashboard_offers_no_write(client, atas):
+    """The team dashboard opened by a Kanwil admin shows the figures without the buttons
+    that write (today's score snapshot) or that the admin may not use (exports)."""
+    from django.urls import reverse
+
+    tim = atas.dunia.tim
+    client.force_login(atas.user["admin_kanwil"])
+    html = client.get(reverse("dasbor-tim", args=[tim.pk])).content.decode()
+    assert reverse("dasbor-catat", args=[tim.pk]) not in html
+    assert reverse("ekspor", args=[tim.pk]) not in html
+    assert client.post(reverse("dasbor-catat", args=[tim.pk])).status_code == 403
+    client.force_login(atas.dunia.user["ketua"])
+    html = client.get(reverse("dasbor-tim", args=[tim.pk])).content.decode()
+    assert (
+        reverse("dasbor-catat", args=[tim.pk]) in html and reverse("ekspor", args=[tim.pk]) in html
+    )

@@ -75,6 +75,11 @@ class Kasus:
         return self.atas.kanwil.pk
 
     @property
+    def lewat(self):
+        """The grant whose window has ended (revoking it changes nobody's access)."""
+        return self.atas.penugasan["tpp_lewat"].pk
+
+    @property
     def eviden_beku(self):
         """A frozen evidence version of the submission the assessors read."""
         from penilaian.models import EvidenBeku
@@ -196,7 +201,7 @@ MATRIKS = {
         lambda c, k: c.get(reverse("dasbor-tim", args=[k.dunia.tim.pk])),
     ),
     "dasbor-catat": (
-        T.DASBOR_TIM,
+        T.CATAT_SKOR,
         lambda c, k: c.post(reverse("dasbor-catat", args=[k.dunia.tim.pk])),
     ),
     "pengangkat": (
@@ -297,6 +302,22 @@ MATRIKS = {
     "soal-tugaskan": (T.TUGASKAN, lambda c, k: c.post(reverse("soal-tugaskan", args=k.a), {})),
     "soal-riwayat": (T.LIHAT, lambda c, k: c.get(reverse("soal-riwayat", args=k.a))),
     "unduh": (T.LIHAT, lambda c, k: c.get(reverse("unduh", args=[k.versi_id]))),
+    # penilaian/kanwil/urls.py: oversight and assessor grants (revoking the grant whose
+    # window has already ended changes nobody's access for the rows after it)
+    "kanwil-pengawasan": (
+        KANWIL,
+        lambda c, k: c.get(reverse("kanwil-pengawasan", args=[k.kanwil])),
+    ),
+    "kanwil-penilai": (
+        KANWIL_ADMIN,
+        lambda c, k: c.get(reverse("kanwil-penilai", args=[k.kanwil])),
+        lambda c, k: c.post(reverse("kanwil-penilai", args=[k.kanwil]), {}),
+    ),
+    "kanwil-penilai-cabut": (
+        KANWIL_ADMIN,
+        lambda c, k: c.get(reverse("kanwil-penilai-cabut", args=[k.kanwil, k.lewat])),
+        lambda c, k: c.post(reverse("kanwil-penilai-cabut", args=[k.kanwil, k.lewat])),
+    ),
     # penilaian/penilai/urls.py: the assessor workspace (publishing stays a GET here: a real
     # publication mid-table would lock the layer for the rows after it)
     "penilai-beranda": (MASUK, _get("penilai-beranda")),
