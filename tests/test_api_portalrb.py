@@ -599,6 +599,10 @@ def test_signed_evidence_link_lists_files_and_serves_them_without_login(live_ser
     r = minta(live_server, berkas)
     assert r.status == 200 and r.isi == unit.isi_berkas
     assert r.header["content-type"] == "application/pdf"
+    # An external link redirects to itself.
+    luar = VersiDokumen.objects.get(tautan=unit.tautan_luar)
+    r = minta(live_server, reverse("portalrb-berkas", args=[tanda, luar.pk]))
+    assert r.status == 302 and r.header["location"] == unit.tautan_luar
     # A version that is not evidence of this soal is not served through its link.
     lain = VersiDokumen.objects.exclude(pk=unit.berkas.pk).exclude(kunci="").first()
     galat(

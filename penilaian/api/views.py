@@ -17,7 +17,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -349,16 +349,22 @@ def bukti(request, tanda):
 
 @titik_publik
 def berkas(request, tanda, versi_id):
-    """One stored file of a signed evidence page, served by ``eviden.unduhan.sajikan``."""
+    """One evidence version of a signed evidence page: a stored file is served by
+    ``eviden.unduhan.sajikan``; an external link redirects to it."""
     data, _terbit, tolak = _buka_tanda(request, tanda)
     if tolak is not None:
         return tolak, ""
-    versi = next((e.versi for e in data.eviden if e.versi_id == versi_id and e.versi.kunci), None)
+    versi = next((e.versi for e in data.eviden if e.versi_id == versi_id), None)
     unit = data.pengajuan.tim.satker.kode
     if versi is None:
         return _tolak_tautan(
             request, 404, "BUKTI_TIDAK_ADA", _("Berkas ini tidak ditemukan.")
         ), unit
-    respons = sajikan(versi.kunci, nama=versi.nama_asli, mime=versi.mime, inline=versi.pratinjau)
+    if versi.tautan:
+        respons = HttpResponseRedirect(versi.tautan)
+    else:
+        respons = sajikan(
+            versi.kunci, nama=versi.nama_asli, mime=versi.mime, inline=versi.pratinjau
+        )
     respons["X-Robots-Tag"] = "noindex, nofollow"
     return respons, unit
