@@ -131,6 +131,28 @@ class Kasus:
         )
 
     @property
+    def usulan(self):
+        """The team's proposal to PortalRB (made on first use)."""
+        from penilaian.models import Usulan
+
+        tim = self.dunia.tim
+        return Usulan.objects.filter(tim=tim).first() or Usulan.objects.create(
+            tim=tim,
+            tahun=tim.tahun,
+            kode_unit=tim.satker.kode,
+            nama_unit=tim.satker.nama,
+            predikat=tim.target_predikat,
+            diusulkan_oleh=self.dunia.user["ketua"],
+        )
+
+    @property
+    def tanda(self):
+        """A signed evidence link of the frozen submission's evidence."""
+        from penilaian.api.tautan import tanda_bukti
+
+        return tanda_bukti(self.atas.pengajuan.pk, self.eviden_beku.soal.nomor_bank)
+
+    @property
     def tim_berlogo(self):
         """The team, its satker given a logo."""
         from django.core.files.base import ContentFile
@@ -302,6 +324,65 @@ MATRIKS = {
     "soal-tugaskan": (T.TUGASKAN, lambda c, k: c.post(reverse("soal-tugaskan", args=k.a), {})),
     "soal-riwayat": (T.LIHAT, lambda c, k: c.get(reverse("soal-riwayat", args=k.a))),
     "unduh": (T.LIHAT, lambda c, k: c.get(reverse("unduh", args=[k.versi_id]))),
+    # penilaian/api/urls.py: PortalRB (a Bearer token, never a session)
+    "portalrb-unit-wbk": (TOKEN, _get("portalrb-unit-wbk")),
+    "portalrb-unit-wbbm": (TOKEN, _get("portalrb-unit-wbbm")),
+    "portalrb-jawaban-unit": (TOKEN, _get("portalrb-jawaban-unit", "KANKEMENAG-UJI")),
+    "portalrb-tidak-ada": (TOKEN, _get("portalrb-tidak-ada", "lain")),
+    "portalrb-openapi": (PUBLIK, _get("portalrb-openapi")),
+    "portalrb-bukti": (TANDA, lambda c, k: c.get(reverse("portalrb-bukti", args=[k.tanda]))),
+    "portalrb-berkas": (
+        TANDA,
+        lambda c, k: c.get(reverse("portalrb-berkas", args=[k.tanda, k.eviden_beku.versi_id])),
+    ),
+    # penilaian/usulan/urls.py: units proposed to PortalRB
+    "usulan-tim": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("usulan-tim", args=[k.dunia.tim.pk])),
+        lambda c, k: c.post(reverse("usulan-tim", args=[k.dunia.tim.pk]), {"afirmasi": "on"}),
+    ),
+    "usulan-tim-ubah": (
+        T.KELOLA_TIM,
+        lambda c, k: c.post(
+            reverse("usulan-tim-ubah", args=[k.dunia.tim.pk, k.usulan.pk]), {"afirmasi": "on"}
+        ),
+    ),
+    "usulan-tim-reviu": (
+        T.KELOLA_TIM,
+        lambda c, k: c.post(
+            reverse("usulan-tim-reviu", args=[k.dunia.tim.pk, k.usulan.pk]),
+            {"status": "Belum Review"},
+        ),
+    ),
+    "usulan-tim-tarik": (
+        T.KELOLA_TIM,
+        lambda c, k: c.get(reverse("usulan-tim-tarik", args=[k.dunia.tim.pk, k.usulan.pk])),
+        lambda c, k: c.post(
+            reverse("usulan-tim-tarik", args=[k.dunia.tim.pk, k.usulan.pk]), {"konfirmasi": "ya"}
+        ),
+    ),
+    "usulan-kanwil": (
+        KANWIL_ADMIN,
+        lambda c, k: c.get(reverse("usulan-kanwil", args=[k.kanwil])),
+        lambda c, k: c.post(reverse("usulan-kanwil", args=[k.kanwil]), {"tim": k.dunia.tim.pk}),
+    ),
+    "usulan-kanwil-ubah": (
+        KANWIL_ADMIN,
+        lambda c, k: c.post(reverse("usulan-kanwil-ubah", args=[k.kanwil, k.usulan.pk]), {}),
+    ),
+    "usulan-kanwil-reviu": (
+        KANWIL_ADMIN,
+        lambda c, k: c.post(
+            reverse("usulan-kanwil-reviu", args=[k.kanwil, k.usulan.pk]), {"status": "disetujui"}
+        ),
+    ),
+    "usulan-kanwil-tarik": (
+        KANWIL_ADMIN,
+        lambda c, k: c.get(reverse("usulan-kanwil-tarik", args=[k.kanwil, k.usulan.pk])),
+        lambda c, k: c.post(
+            reverse("usulan-kanwil-tarik", args=[k.kanwil, k.usulan.pk]), {"konfirmasi": "ya"}
+        ),
+    ),
     # penilaian/kanwil/urls.py: oversight and assessor grants (revoking the grant whose
     # window has already ended changes nobody's access for the rows after it)
     "kanwil-pengawasan": (
