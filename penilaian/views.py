@@ -29,6 +29,7 @@ def _konteks(d, akses, **lain):
         "putusan": putusan_baris(d.hasil) if d else [],
         "boleh_catat": akses.boleh(T.CATAT_SKOR),
         "boleh_ekspor": akses.boleh(T.EKSPOR),
+        "boleh_kelola": akses.boleh(T.KELOLA_TIM),
         **lain,
     }
 

@@ -223,6 +223,7 @@ def test_the_kanwil_drill_down_into_a_dashboard_offers_no_write(client, atas):
     html = client.get(reverse("dasbor-tim", args=[tim.pk])).content.decode()
     assert reverse("dasbor-catat", args=[tim.pk]) not in html
     assert reverse("ekspor", args=[tim.pk]) not in html
+    assert reverse("usulan-tim", args=[tim.pk]) not in html
     assert client.post(reverse("dasbor-catat", args=[tim.pk])).status_code == 403
     client.force_login(atas.dunia.user["ketua"])
     html = client.get(reverse("dasbor-tim", args=[tim.pk])).content.decode()
