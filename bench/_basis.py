@@ -36,3 +36,51 @@ def hapus(db):
     """Drop the database ``basis_data_sendiri`` made (``db`` is what it returned)."""
     if db:
         sql(db[0], f'DROP DATABASE IF EXISTS "{db[1]}" WITH (FORCE)')
+
+
+def ukur_halaman(client, url, *, ulang, pemanasan, baris=None):
+    """Server time of GET ``url`` through a Django test client (in-process): ``pemanasan``
+    warm-up requests, then ``ulang`` timed ones; one more counts the queries. ``baris``: a
+    marker of table rows, counted in the result (there must be at least one)."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(pemanasan):
+        assert client.get(url).status_code == 200, url
+    waktu = []
+    for _ in range(ulang):
+        t = time.perf_counter()
+        r = client.get(url)
+        waktu.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, url
+    with CaptureQueriesContext(connection) as q:
+        html = client.get(url).content
+    waktu.sort()
+    hasil = {}
+    if baris:
+        hasil["rows"] = html.decode().count(baris)
+        assert hasil["rows"], f"{url}: tidak ada baris ({baris})"
+    return {
+        **hasil,
+        "url": url,
+        "html_bytes": len(html),
+        "n": ulang,
+        "median_ms": round(statistics.median(waktu), 2),
+        "p95_ms": round(waktu[int(0.95 * (len(waktu) - 1))], 2),
+        "mean_ms": round(statistics.fmean(waktu), 2),
+        "queries": len(q.captured_queries),
+    }
+
+
+def tulis_hasil(root, nama, laporan):
+    """Write ``laporan`` as ``$BENCH_DIR/<nama>.json`` (default var/bench/) and print it."""
+    import json
+    import os
+
+    keluar = root / os.environ.get("BENCH_DIR", "var/bench") / f"{nama}.json"
+    keluar.parent.mkdir(parents=True, exist_ok=True)
+    keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(laporan, indent=2, ensure_ascii=False))

@@ -12,10 +12,8 @@ auth, templates), so the figures are server time without network or browser. Wri
 $BENCH_DIR/halaman.json (default var/bench/).
 """
 
-import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -24,8 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings")
 
+import _basis  # noqa: E402
 import django  # noqa: E402
 
 django.setup()
@@ -34,7 +34,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from eviden.models import Butir, Soal  # noqa: E402
@@ -46,33 +45,7 @@ PEMANASAN = 5
 
 
 def ukur(client, url, baris=None):
-    """Server time of ``url``; ``baris``: a marker of the page's rows, which must be there
-    (counted in the result)."""
-    for _ in range(PEMANASAN):
-        assert client.get(url).status_code == 200
-    waktu = []
-    for _ in range(ULANG):
-        t = time.perf_counter()
-        r = client.get(url)
-        waktu.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200
-    with CaptureQueriesContext(connection) as q:
-        html = client.get(url).content
-    waktu.sort()
-    hasil = {}
-    if baris:
-        hasil["rows"] = html.decode().count(baris)
-        assert hasil["rows"], f"{url}: tidak ada baris ({baris})"
-    return {
-        **hasil,
-        "url": url,
-        "html_bytes": len(html),
-        "n": ULANG,
-        "median_ms": round(statistics.median(waktu), 2),
-        "p95_ms": round(waktu[int(0.95 * (len(waktu) - 1))], 2),
-        "mean_ms": round(statistics.fmean(waktu), 2),
-        "queries": len(q.captured_queries),
-    }
+    return _basis.ukur_halaman(client, url, ulang=ULANG, pemanasan=PEMANASAN, baris=baris)
 
 
 def main():
@@ -147,10 +120,7 @@ def main():
         "data": {"listed_soal_with_evidence": jumlah_soal, "document_versions": jumlah_versi},
         "pages": hasil,
     }
-    keluar = ROOT / os.environ.get("BENCH_DIR", "var/bench") / "halaman.json"
-    keluar.parent.mkdir(parents=True, exist_ok=True)
-    keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(laporan, indent=2, ensure_ascii=False))
+    _basis.tulis_hasil(ROOT, "halaman", laporan)
 
 
 if __name__ == "__main__":

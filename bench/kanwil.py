@@ -16,10 +16,8 @@ var/bench/). The run's own database is dropped at the end. BENCH_KANWIL_SATKER (
 1000) and BENCH_ULANG (default 30) change the size and the repetitions.
 """
 
-import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -42,7 +40,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -58,32 +55,7 @@ TUJUAN = 10
 
 
 def ukur(client, url, baris=None):
-    """Server time of ``url``; ``baris``: a marker of the table rows (counted, must be there)."""
-    for _ in range(PEMANASAN):
-        assert client.get(url).status_code == 200, url
-    waktu = []
-    for _ in range(ULANG):
-        t = time.perf_counter()
-        r = client.get(url)
-        waktu.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200
-    with CaptureQueriesContext(connection) as q:
-        html = client.get(url).content
-    waktu.sort()
-    hasil = {}
-    if baris:
-        hasil["rows"] = html.decode().count(baris)
-        assert hasil["rows"], f"{url}: tidak ada baris ({baris})"
-    return {
-        **hasil,
-        "url": url,
-        "html_bytes": len(html),
-        "n": ULANG,
-        "median_ms": round(statistics.median(waktu), 2),
-        "p95_ms": round(waktu[int(0.95 * (len(waktu) - 1))], 2),
-        "mean_ms": round(statistics.fmean(waktu), 2),
-        "queries": len(q.captured_queries),
-    }
+    return _basis.ukur_halaman(client, url, ulang=ULANG, pemanasan=PEMANASAN, baris=baris)
 
 
 def main():
@@ -145,10 +117,7 @@ def main():
         },
         "pages": hasil,
     }
-    keluar = ROOT / os.environ.get("BENCH_DIR", "var/bench") / "kanwil.json"
-    keluar.parent.mkdir(parents=True, exist_ok=True)
-    keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(laporan, indent=2, ensure_ascii=False))
+    _basis.tulis_hasil(ROOT, "kanwil", laporan)
 
 
 if __name__ == "__main__":

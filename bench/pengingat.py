@@ -29,7 +29,6 @@ Writes $BENCH_DIR/pengingat.json (default var/bench/). BENCH_PENGINGAT_TIM chang
 number of teams (default 1000).
 """
 
-import json
 import os
 import platform
 import random
@@ -458,10 +457,7 @@ def main():
         "queries_vs_data (one team each, caches warm)": banding,
         "unfinished_soal_flagged_vague_file_name": samar,
     }
-    keluar = ROOT / os.environ.get("BENCH_DIR", "var/bench") / "pengingat.json"
-    keluar.parent.mkdir(parents=True, exist_ok=True)
-    keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(laporan, indent=2, ensure_ascii=False))
+    _basis.tulis_hasil(ROOT, "pengingat", laporan)
 
 
 if __name__ == "__main__":
