@@ -11,6 +11,7 @@ class PenilaianConfig(AppConfig):
 
         from eviden.sinyal import demo_siap, soal_dikembalikan
         from pokja.models import TimZI
+        from pokja.sinyal import penugasan_diberikan
 
         from . import penerima
 
@@ -18,3 +19,4 @@ class PenilaianConfig(AppConfig):
         soal_dikembalikan.connect(penerima.soal_dikembalikan, dispatch_uid="penilaian-kembali")
         demo_siap.connect(penerima.demo_siap, dispatch_uid="penilaian-demo")
         demo_siap.connect(penerima.demo_penilai, dispatch_uid="penilaian-demo-penilai")
+        penugasan_diberikan.connect(penerima.penugasan_diberikan, dispatch_uid="penilaian-tugas")

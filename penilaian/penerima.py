@@ -59,6 +59,31 @@ def demo_siap(sender, tim, tim_luar, **kwargs):
     sapu_tim(tim.pk, hari)
 
 
+def penugasan_diberikan(sender, penugasan, **kwargs):
+    """A new assessor grant: tell the assessor where to work (in the portal)."""
+    from django.urls import reverse
+
+    from pokja.services import beri_notifikasi
+    from zi_portal.format import waktu
+
+    p = penugasan
+    beri_notifikasi(
+        user_ids=[p.user_id],
+        teks=_(
+            "Anda ditugaskan sebagai penilai %(lapisan)s untuk %(satker)s (%(tahun)s), "
+            "%(mulai)s sampai %(selesai)s."
+        )
+        % {
+            "lapisan": p.get_lapisan_display(),
+            "satker": p.satker.nama,
+            "tahun": p.tahun,
+            "mulai": waktu(p.mulai),
+            "selesai": waktu(p.selesai),
+        },
+        tautan=reverse("penilai-beranda"),
+    )
+
+
 # The demo's level above the team (issue 11): username, full name, what they are.
 AKUN_DEMO_ATAS = [
     ("kanwil", "Drs. H. Mustain Ahmad, M.H.", "admin"),

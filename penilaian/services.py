@@ -225,31 +225,3 @@ def minta_ekspor(*, tim, jenis, user, pengajuan=None, pilih_berkas=""):
     )
     antre_setelah_commit(jalankan_ekspor, ekspor.pk)
     return ekspor
-
-
-# --- Assessors (issue 11) ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def tugaskan_penilai(*, oleh, **data):
-    """Grant an assessor assignment (``pokja.services.beri_penugasan``: who may grant, what
-    is valid, the history) and tell the assessor where to work."""
-    from pokja.services import beri_notifikasi, beri_penugasan
-
-    p = beri_penugasan(oleh=oleh, **data)
-    beri_notifikasi(
-        user_ids=[p.user_id],
-        teks=_(
-            "Anda ditugaskan sebagai penilai %(lapisan)s untuk %(satker)s (%(tahun)s), "
-            "%(mulai)s sampai %(selesai)s."
-        )
-        % {
-            "lapisan": p.get_lapisan_display(),
-            "satker": p.satker.nama,
-            "tahun": p.tahun,
-            "mulai": waktu(p.mulai),
-            "selesai": waktu(p.selesai),
-        },
-        tautan=reverse("penilai-beranda"),
-    )
-    return p

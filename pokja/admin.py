@@ -1,12 +1,14 @@
 from axes.utils import reset as axes_reset
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdminKanwil, Anggota, PenugasanPenilai, Pokja, Satker, TimZI, User
-from .services import cabut_penugasan, lengkapi_pokja
+from .services import beri_penugasan, cabut_penugasan, lengkapi_pokja, periksa_penugasan
 
 
 @admin.register(User)
@@ -112,8 +114,28 @@ class AnggotaAdmin(admin.ModelAdmin):
     list_select_related = ("user", "pokja__tim", "tim__satker")
 
 
+class HanyaSuperuser:
+    """Only the superuser sees and changes these models in the admin, whatever model
+    permissions a staff account holds: they decide who sees across teams."""
+
+    def _superuser(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+
 @admin.register(AdminKanwil)
-class AdminKanwilAdmin(SimpleHistoryAdmin):
+class AdminKanwilAdmin(HanyaSuperuser, SimpleHistoryAdmin):
     """Who administers which Kanwil (the superuser decides); changes are in the history."""
 
     list_display = ("user", "kanwil", "diberikan_oleh", "diberikan_pada")
@@ -132,10 +154,28 @@ class AdminKanwilAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+PENUGASAN_FIELDS = ("user", "lapisan", "satker", "tahun", "tahapan", "mulai", "selesai")
+
+
+class PenugasanAdminForm(forms.ModelForm):
+    """A new grant is checked by the service's rules before the admin saves it."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                periksa_penugasan(self.instance)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+
+
 @admin.register(PenugasanPenilai)
-class PenugasanPenilaiAdmin(SimpleHistoryAdmin):
+class PenugasanPenilaiAdmin(HanyaSuperuser, SimpleHistoryAdmin):
     """Assessor grants. Kanwil admins grant from their Kanwil page; the superuser may also
-    grant here. Grants are revoked (an action), never deleted."""
+    grant here, through the same service (its checks; the assessor is told). A grant is
+    revoked (an action), never edited or deleted."""
+
+    form = PenugasanAdminForm
 
     list_display = (
         "user",
@@ -158,10 +198,20 @@ class PenugasanPenilaiAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [f.name for f in self.model._meta.fields]
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.diberikan_oleh = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return  # every field is read-only on an existing grant
+        baru = beri_penugasan(
+            oleh=request.user,
+            **{f: form.cleaned_data[f] for f in PENUGASAN_FIELDS},
+        )
+        obj.pk = baru.pk
+        obj._state.adding = False
 
     @admin.action(description=_("Cabut penugasan terpilih"))
     def cabut(self, request, queryset):

@@ -133,7 +133,7 @@ def akses_untuk(user, tim):
     pengawas = False
     if not rows and not user.is_superuser:
         satker = getattr(tim, "satker_id", None) or TimZI.objects.filter(pk=tim_id).values("satker")
-        pengawas = AdminKanwil.objects.filter(user=user, kanwil__in=kanwil_atas(satker)).exists()
+        pengawas = AdminKanwil.objects.filter(syarat_kanwil_atas(satker), user=user).exists()
     return Akses(
         tim_id=tim_id,
         peran_tim=frozenset(peran_tim),
@@ -246,10 +246,20 @@ def syarat_di_bawah(kanwil, awalan=""):
     return _jalur(awalan, "induk", kanwil)
 
 
-def kanwil_atas(satker):
-    """A subquery of the ids of the satker above ``satker`` (a Satker, an id or a queryset
-    of ids), up to KEDALAMAN levels: the Kanwil whose admins oversee it."""
-    return Satker.objects.filter(_jalur("", "bawahan", satker)).values("pk")
+def syarat_kanwil_atas(satker, kolom="kanwil"):
+    """A ``Q`` that ``kolom`` (a Satker foreign key) is one of the satker above ``satker``
+    (a Satker, an id or a queryset of ids), up to KEDALAMAN levels: each level is a lookup
+    through ``induk`` by primary key, so it stays on indexes."""
+    from django.db.models import QuerySet
+
+    if isinstance(satker, QuerySet):
+        asal = Satker.objects.filter(pk__in=satker)
+    else:
+        asal = Satker.objects.filter(pk=getattr(satker, "pk", satker))
+    q = Q()
+    for n in range(1, KEDALAMAN + 1):
+        q |= Q(**{f"{kolom}__in": asal.values("__".join(["induk"] * n))})
+    return q
 
 
 def satker_di_bawah(kanwil):
@@ -263,7 +273,7 @@ def admin_kanwil_atas(user, satker):
         return False
     if user.is_superuser:
         return True
-    return AdminKanwil.objects.filter(user=user, kanwil__in=kanwil_atas(satker)).exists()
+    return AdminKanwil.objects.filter(syarat_kanwil_atas(satker), user=user).exists()
 
 
 @dataclass(frozen=True)
@@ -315,7 +325,7 @@ def kanwil_untuk(user, sekarang=None):
     tpp = PenugasanPenilai.objects.aktif(sekarang or timezone.now()).filter(
         user=user, lapisan=Lapisan.TPP
     )
-    atas = _jalur("", "bawahan", tpp.values("satker_id"))
+    atas = syarat_kanwil_atas(tpp.values("satker_id"), kolom="pk")
     return list(
         Satker.objects.filter(Q(admin__user=user) | atas, jenis=Satker.Jenis.KANWIL).distinct()
     )

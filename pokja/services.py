@@ -15,6 +15,7 @@ from .models import (
     Pokja,
     TimZI,
 )
+from .sinyal import penugasan_diberikan
 
 
 @transaction.atomic
@@ -105,19 +106,38 @@ def _boleh_menugaskan(oleh, satker):
         )
 
 
+def periksa_penugasan(p):
+    """The rules of a new grant beyond the model's own (also asked by the admin form): an
+    active account, not a member of the satker's team that year, one grant in force per
+    user, satker and stage."""
+    if not p.user.is_active:
+        raise ValidationError(_("Akun penilai ini tidak aktif."))
+    if Anggota.objects.filter(user=p.user, tim__satker=p.satker, tim__tahun=p.tahun).exists():
+        raise ValidationError(
+            _("Pengguna ini anggota Tim ZI satker tersebut; penilai harus pihak lain.")
+        )
+    if PenugasanPenilai.objects.filter(
+        user=p.user,
+        satker=p.satker,
+        tahun=p.tahun,
+        tahapan=p.tahapan,
+        dicabut_pada__isnull=True,
+    ).exists():
+        raise ValidationError(
+            _(
+                "Penilai ini sudah ditugaskan untuk satker dan tahapan itu. Cabut dulu bila "
+                "ingin mengubah masa tugasnya."
+            )
+        )
+
+
 @transaction.atomic
 def beri_penugasan(*, oleh, user, lapisan, satker, tahun, tahapan, mulai, selesai):
     """Grant ``user`` the assessment of ``satker``'s ``tahapan`` (year ``tahun``) as layer
     ``lapisan`` from ``mulai`` to ``selesai``. Only an admin of a Kanwil above the satker or
     the superuser may grant; the grant is in the history (django-simple-history, with who).
-    ``penilaian.services.tugaskan_penilai`` calls this and tells the assessor."""
+    Once committed, ``sinyal.penugasan_diberikan`` lets penilaian tell the assessor."""
     _boleh_menugaskan(oleh, satker)
-    if not user.is_active:
-        raise ValidationError(_("Akun penilai ini tidak aktif."))
-    if Anggota.objects.filter(user=user, tim__satker=satker, tim__tahun=tahun).exists():
-        raise ValidationError(
-            _("Pengguna ini anggota Tim ZI satker tersebut; penilai harus pihak lain.")
-        )
     p = PenugasanPenilai(
         user=user,
         lapisan=lapisan,
@@ -129,17 +149,10 @@ def beri_penugasan(*, oleh, user, lapisan, satker, tahun, tahapan, mulai, selesa
         diberikan_oleh=oleh,
     )
     p.full_clean(validate_constraints=False)
-    if PenugasanPenilai.objects.filter(
-        user=user, satker=satker, tahun=tahun, tahapan=tahapan, dicabut_pada__isnull=True
-    ).exists():
-        raise ValidationError(
-            _(
-                "Penilai ini sudah ditugaskan untuk satker dan tahapan itu. Cabut dulu bila "
-                "ingin mengubah masa tugasnya."
-            )
-        )
+    periksa_penugasan(p)
     p._history_user = oleh
     p.save()
+    transaction.on_commit(lambda: penugasan_diberikan.send(sender=PenugasanPenilai, penugasan=p))
     return p
 
 

@@ -230,3 +230,43 @@ def test_the_kanwil_drill_down_into_a_dashboard_offers_no_write(client, atas):
     assert (
         reverse("dasbor-catat", args=[tim.pk]) in html and reverse("ekspor", args=[tim.pk]) in html
     )
+
+
+def test_grants_in_the_admin_go_through_the_service_and_only_for_the_superuser(
+    client, atas, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from pokja.models import Notifikasi
+
+    url = reverse("admin:pokja_penugasanpenilai_add")
+    now = timezone.localtime()
+    data = {
+        "user": atas.dunia.user["anggota1"].pk,  # a member of the team: refused
+        "lapisan": "tpn",
+        "satker": atas.dunia.tim.satker.pk,
+        "tahun": 2026,
+        "tahapan": "tpn",
+        "mulai_0": now.date().isoformat(),
+        "mulai_1": "00:00:00",
+        "selesai_0": (now + timedelta(days=9)).date().isoformat(),
+        "selesai_1": "23:59:00",
+    }
+    client.force_login(atas.user["root"])
+    r = client.post(url, data)
+    assert r.status_code == 200 and "penilai harus pihak lain" in r.content.decode()
+    assert not PenugasanPenilai.objects.filter(lapisan="tpn").exists()
+    baru = UserFactory(username="tpn_baru")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url, {**data, "user": baru.pk})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    p = PenugasanPenilai.objects.get(user=baru)
+    assert p.diberikan_oleh == atas.user["root"]
+    assert Notifikasi.objects.filter(user=baru, tautan=reverse("penilai-beranda")).exists()
+    # A staff account holding every model permission still cannot see or grant here.
+    staf = UserFactory(username="staf", is_staff=True)
+    staf.user_permissions.set(Permission.objects.filter(content_type__app_label="pokja"))
+    client.force_login(staf)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("admin:pokja_adminkanwil_changelist")).status_code == 403

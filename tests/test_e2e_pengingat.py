@@ -88,7 +88,12 @@ def test_deadline_reminder_bell_and_frozen_submission(page, live_server, layar):
     pesan.get_by_role("button", name="Tandai dibaca").click()
     expect(lonceng.locator("[data-jumlah-belum-dibaca]")).to_contain_text(str(awal))
 
-    # The chair freezes the LKE for the PMPZI stage, then the team works on.
+    # The demo froze the PMPZI submission already (#1, what the assessors read); inside the
+    # correction window the chair freezes a replacement, then the team works on.
+    perbaikan = Tahapan.objects.get(tim=tim, jenis=JenisTahapan.PERBAIKAN)
+    perbaikan.mulai = timezone.now() - timedelta(hours=1)
+    perbaikan.selesai = timezone.now() + timedelta(days=2)
+    perbaikan.save()
     _masuk_demo(page, live_server, "ketua")
     page.goto(live_server.url + reverse("kalender", args=[tim.pk]))
     kartu.get_by_role("link", name="Ajukan LKE").click()
@@ -96,9 +101,9 @@ def test_deadline_reminder_bell_and_frozen_submission(page, live_server, layar):
     expect(page.locator(".invalid-feedback")).to_contain_text("Centang pernyataan")
     page.get_by_label("Saya mengerti").check()
     page.get_by_role("button", name="Ajukan dan bekukan").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("pengajuan #1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("pengajuan #2")
     expect(page.locator("[data-nilai-beku]")).to_have_text("81,47")
-    p = Pengajuan.objects.get(tim=tim)
+    p = Pengajuan.objects.filter(tim=tim).latest("nomor")
     expect(page.locator("tr[data-berubah]")).to_have_count(0)
     jawaban = Jawaban.objects.filter(lembar__tim=tim).exclude(pilihan="").order_by("pk").first()
     lama = jawaban.pilihan

@@ -459,12 +459,15 @@ def _data(atas, **ganti):
     return data
 
 
-def test_a_valid_grant_is_recorded_with_its_history_and_the_assessor_is_told(client, atas):
+def test_a_valid_grant_is_recorded_with_its_history_and_the_assessor_is_told(
+    client, atas, django_capture_on_commit_callbacks
+):
     baru = UserFactory(username="penilai_baru", nip="198001012006041001")
     admin = atas.user["admin_kanwil"]
     client.force_login(admin)
     url = reverse("kanwil-penilai", args=[atas.kanwil.pk])
-    r = client.post(url, _data(atas, pengguna="198001012006041001"))
+    with django_capture_on_commit_callbacks(execute=True):  # the assessor is told on commit
+        r = client.post(url, _data(atas, pengguna="198001012006041001"))
     assert r.status_code == 302 and r["Location"] == url
     p = PenugasanPenilai.objects.get(user=baru)
     assert (p.lapisan, p.tahapan, p.satker, p.tahun, p.diberikan_oleh) == (

@@ -68,15 +68,20 @@ def periksa_halaman(r):
     return masalah + p.salah
 
 
-@pytest.mark.parametrize("persona", ["ketua", "anggota1", "anggota2", "luar", None])
-def test_every_page_of_the_matrix_has_a_csp_and_no_inline_script(client, dunia, persona):
+@pytest.mark.parametrize(
+    "persona", ["ketua", "anggota1", "anggota2", "luar", "tpp", "admin_kanwil", None]
+)
+def test_every_page_of_the_matrix_has_a_csp_and_no_inline_script(client, atas, persona):
+    dunia = atas.dunia
+    orang = {**dunia.user, **atas.user}
     s, eviden = _siapkan(dunia, 1)
     client.force_login(dunia.user["anggota1"])
     assert _raw(client, reverse("soal-unggah", args=[dunia.lembar.pk, s.pk]), cb.pdf()).status_code
-    kasus = Kasus(dunia, s, eviden, VersiDokumen.objects.exclude(kunci="").get().pk)
+    versi = VersiDokumen.objects.exclude(kunci="").get().pk
+    kasus = Kasus(dunia, s, eviden, versi, atas=atas, persona=persona or "anonim")
     client.logout()
     if persona:
-        client.force_login(dunia.user[persona])
+        client.force_login(orang[persona])
     dilihat, salah = 0, {}
     for nama, (_, *pembuat) in MATRIKS.items():
         for minta in pembuat:
@@ -90,7 +95,7 @@ def test_every_page_of_the_matrix_has_a_csp_and_no_inline_script(client, dunia, 
             if persona is None:
                 continue
             if nama == "keluar":
-                client.force_login(dunia.user[persona])
+                client.force_login(orang[persona])
     assert salah == {}
     assert dilihat >= 15
 

@@ -142,7 +142,7 @@ class PenugasanForm(forms.Form):
         return mulai, selesai
 
     def data_layanan(self):
-        """The keyword arguments of ``tugaskan_penilai`` (after ``is_valid``)."""
+        """The keyword arguments of ``pokja.services.beri_penugasan`` (after ``is_valid``)."""
         d = self.cleaned_data
         mulai, selesai = self.waktu()
         return {

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from pokja.akses import get_kanwil_for_user, syarat_di_bawah
 from pokja.models import TAHAPAN_LAPISAN, Lapisan, PenugasanPenilai, Predikat
-from pokja.services import cabut_penugasan
+from pokja.services import beri_penugasan, cabut_penugasan
 
-from .. import services
 from ..models import JenisTahapan
 from . import selectors as sel
 from .forms import PenugasanForm
@@ -210,7 +209,7 @@ def penilai(request, kanwil_id):
     form = PenugasanForm(request.POST if request.method == "POST" else None, kanwil=kanwil)
     if request.method == "POST" and form.is_valid():
         try:
-            p = services.tugaskan_penilai(oleh=request.user, **form.data_layanan())
+            p = beri_penugasan(oleh=request.user, **form.data_layanan())
         except (ValidationError, PermissionDenied) as exc:
             form.tambah_galat(exc)
         else:
