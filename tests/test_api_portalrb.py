@@ -24,6 +24,7 @@ from eviden.models import Dokumen, Eviden, Jawaban, Soal, SoalMasukan, VersiDoku
 from penilaian.api import batas, tautan
 from penilaian.api.token import buat_token, cabut_token
 from penilaian.models import (
+    JawabanBeku,
     JawabanPenilai,
     LogPortalRB,
     PeriodeUsulan,
@@ -447,6 +448,48 @@ def test_tpi_answers_only_after_the_tpi_layer_published(live_server, unit, token
     assert all(a["jawaban_tpi"] is None and a["catatan_tpi"] is None for a in per_id.values())
 
 
+def test_the_published_tpi_layer_stays_after_the_team_freezes_a_later_stage(
+    live_server, unit, token
+):
+    """PortalRB fetches around the TPN stage: a submission frozen for a later stage carries
+    the unit's newest answers, while the TPI's published answers (on the earlier submission
+    it assessed) are still sent; where the TPI gave none, the unit's answer *there* counts."""
+    ketua = unit.dunia.user["ketua"]
+    p = unit.pengajuan
+    JawabanPenilai.objects.create(
+        pengajuan=p,
+        soal=unit.bank[1],
+        lapisan="tpi",
+        pilihan="Tidak",
+        catatan="Tidak ada SK",
+        diubah_oleh=ketua,
+    )
+    PutusanPenilai.objects.create(
+        pengajuan=p,
+        lapisan="tpi",
+        tahapan="tpi",
+        kesimpulan="MS",
+        alasan="uji",
+        diubah_oleh=ketua,
+        dipublikasikan_pada=timezone.now(),
+        dipublikasikan_oleh=ketua,
+    )
+    lama = JawabanBeku.objects.get(pengajuan=p, soal=unit.bank[4]).pilihan
+    Jawaban.objects.filter(lembar=unit.dunia.lembar, soal=unit.bank[4]).update(
+        pilihan="C" if lama != "C" else "B"
+    )
+    baru = ajukan(
+        tahapan=Tahapan.objects.get(tim=unit.dunia.tim, jenis="tpn"),
+        user=ketua,
+        alasan_terlambat="uji",
+    )
+    per_id = {a["soal_id"]: a for a in minta(live_server, unit.jalur, token).json["answers"]}
+    assert per_id[1]["jawaban_tpi"] == "Tidak" and per_id[1]["catatan_tpi"] == "Tidak ada SK"
+    kini = JawabanBeku.objects.get(pengajuan=baru, soal=unit.bank[4]).pilihan
+    assert per_id[4]["jawaban_unit"] == kini != lama
+    assert per_id[4]["jawaban_tpi"] == lama  # what the TPI agreed with
+
+
 # --- Errors -----------------------------------------------------------------------------------
 
 
@@ -544,6 +587,20 @@ def test_rate_limit_per_token_with_retry_after(live_server, unit, token, setting
     assert minta(live_server, f"{AWALAN}/pengusulan/unit-wbk", lain).status == 200
     # Refused requests are logged too.
     assert LogPortalRB.objects.filter(status=429, token__nama="portalrb").count() == len(kena)
+
+
+def test_requests_without_a_valid_token_are_limited_per_address_and_stop_filling_the_log(
+    live_server, unit, token, settings
+):
+    settings.PORTALRB_BATAS_PER_MENIT = 3
+    hasil = [minta(live_server, f"{AWALAN}/pengusulan/unit-wbk", "salah") for _ in range(7)]
+    kena = [r for r in hasil if r.status == 429]
+    assert kena and all(r.status in (401, 429) for r in hasil)
+    galat(kena[0], 429, "BATAS_PERMINTAAN")
+    # Only the refusals within the limit are logged (at most two minutes' worth).
+    assert LogPortalRB.objects.filter(token=None).count() == len(hasil) - len(kena) <= 6
+    # The real token has its own count.
+    assert minta(live_server, f"{AWALAN}/pengusulan/unit-wbk", token).status == 200
 
 
 def test_rate_limit_counts_concurrent_requests_exactly(db, settings):

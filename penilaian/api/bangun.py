@@ -85,7 +85,18 @@ def _teks(nilai):
 
 
 def jawaban_unit(
-    *, kode_unit, nama_unit, tahun, bank, unit_isian, pemakai, berbukti, tpi_terbit, tpi, tautan
+    *,
+    kode_unit,
+    nama_unit,
+    tahun,
+    bank,
+    unit_isian,
+    pemakai,
+    berbukti,
+    tpi_terbit,
+    tpi,
+    tautan,
+    tpi_dasar=None,
 ):
     """``GET /lke/jawaban-unit/{unit_id}``.
 
@@ -94,9 +105,13 @@ def jawaban_unit(
     explanation); ``pemakai``: ``{Jumlah soal id: % soal id}``; ``berbukti``: ids of soal
     with frozen evidence; ``tpi_terbit``: has the TPI layer published its verdict on the
     submission; ``tpi``: ``{soal id: Isian}`` of the TPI layer (ignored unless published);
-    ``tautan(nomor_bank)``: the signed evidence link of a soal."""
+    ``tautan(nomor_bank)``: the signed evidence link of a soal; ``tpi_dasar``: the unit's
+    answers on the submission the TPI assessed, when that is an earlier one (a soal the TPI
+    left unanswered counts as the unit answered *there*)."""
     if not tpi_terbit:
         tpi = {}
+    if tpi_dasar is None:
+        tpi_dasar = unit_isian
     answers = []
     for s in bank:
         sendiri = unit_isian.get(s.id)
@@ -105,7 +120,7 @@ def jawaban_unit(
         if catatan is None and induk is not None and induk in unit_isian:
             catatan = _teks(unit_isian[induk].catatan)
         dinilai = tpi.get(s.id)
-        berlaku_tpi = dinilai if _punya_nilai(dinilai) else sendiri
+        berlaku_tpi = dinilai if _punya_nilai(dinilai) else tpi_dasar.get(s.id)
         catatan_tpi = _teks(dinilai.catatan if dinilai else "")
         if catatan_tpi is None and induk is not None and induk in tpi:
             catatan_tpi = _teks(tpi[induk].catatan)

@@ -65,37 +65,49 @@ class DataJawaban:
     berbukti: set
     tpi: dict = field(default_factory=dict)
     tpi_terbit: bool = False
+    tpi_dasar: dict | None = None
+
+
+def _isian(rows):
+    return {sid: Isian(pilihan=p, angka=a, catatan=c) for sid, p, a, c in rows}
 
 
 def data_jawaban(pengajuan):
     """What ``bangun.jawaban_unit`` needs of ``pengajuan``: six queries (five when the TPI
-    layer has not published its verdict on it)."""
+    layer has published nothing; seven when the TPI's latest published verdict is on an
+    earlier submission of the team, e.g. once the team froze a later stage: PortalRB then
+    gets the unit's latest answers and the TPI's published ones)."""
     bank = soal_bank(pengajuan.instrumen_id)
     pemakai = pemakai_masukan(pengajuan.instrumen_id)
-    unit_isian = {
-        sid: Isian(pilihan=p, angka=a, catatan=c)
-        for sid, p, a, c in JawabanBeku.objects.filter(pengajuan=pengajuan).values_list(
-            "soal_id", "pilihan", "angka", "penjelasan"
-        )
-    }
+    kolom = ("soal_id", "pilihan", "angka", "penjelasan")
+    unit_isian = _isian(JawabanBeku.objects.filter(pengajuan=pengajuan).values_list(*kolom))
     berbukti = set(
         EvidenBeku.objects.filter(pengajuan=pengajuan)
         .order_by()
         .values_list("soal_id", flat=True)
         .distinct()
     )
-    terbit = PutusanPenilai.objects.filter(
-        pengajuan=pengajuan, lapisan=Lapisan.TPI, dipublikasikan_pada__isnull=False
-    ).exists()
-    tpi = {}
-    if terbit:
-        tpi = {
-            sid: Isian(pilihan=p, angka=a, catatan=c)
-            for sid, p, a, c in JawabanPenilai.objects.filter(
-                pengajuan=pengajuan, lapisan=Lapisan.TPI
-            ).values_list("soal_id", "pilihan", "angka", "catatan")
-        }
-    return DataJawaban(bank, unit_isian, pemakai, berbukti, tpi, terbit)
+    dinilai = (
+        PutusanPenilai.objects.filter(
+            pengajuan__tim=pengajuan.tim_id,
+            pengajuan__diajukan_pada__lte=pengajuan.diajukan_pada,
+            lapisan=Lapisan.TPI,
+            dipublikasikan_pada__isnull=False,
+        )
+        .order_by("-pengajuan__diajukan_pada", "-dipublikasikan_pada")
+        .values_list("pengajuan_id", flat=True)
+        .first()
+    )
+    tpi, dasar = {}, None
+    if dinilai is not None:
+        tpi = _isian(
+            JawabanPenilai.objects.filter(pengajuan=dinilai, lapisan=Lapisan.TPI).values_list(
+                "soal_id", "pilihan", "angka", "catatan"
+            )
+        )
+        if dinilai != pengajuan.pk:
+            dasar = _isian(JawabanBeku.objects.filter(pengajuan=dinilai).values_list(*kolom))
+    return DataJawaban(bank, unit_isian, pemakai, berbukti, tpi, dinilai is not None, dasar)
 
 
 @dataclass

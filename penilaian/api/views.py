@@ -90,6 +90,19 @@ def _server_galat():
     )
 
 
+def _terlalu_banyak(tunggu):
+    return galat(
+        429,
+        "BATAS_PERMINTAAN",
+        _(
+            "Terlalu banyak permintaan: batasnya %(n)s permintaan per menit per token. Coba "
+            "lagi dalam %(detik)s detik."
+        )
+        % {"n": settings.PORTALRB_BATAS_PER_MENIT, "detik": tunggu},
+        Retry_After=tunggu,
+    )
+
+
 def titik_api(hanya_get=True):
     """Wrap an endpoint: Bearer token, rate limit, method, JSON errors, request log."""
 
@@ -97,33 +110,28 @@ def titik_api(hanya_get=True):
         @csrf_exempt
         @wraps(fungsi)
         def view(request, **kwargs):
-            token, unit = None, kwargs.get("unit_id", "")
+            token, unit, catat = None, kwargs.get("unit_id", ""), True
             try:
                 token, alasan = kenali(request.META.get("HTTP_AUTHORIZATION"))
                 if alasan is not None:
-                    respons = _tolak_token(alasan)
+                    # Refused tokens count per client address too: past the limit they get
+                    # 429 and are no longer logged, so nobody fills the log without a token.
+                    tunggu = batas.lewat_batas(f"ip:{ip_klien(request)}")
+                    catat = tunggu is None
+                    respons = _tolak_token(alasan) if catat else _terlalu_banyak(tunggu)
+                elif (tunggu := batas.lewat_batas(token.pk)) is not None:
+                    respons = _terlalu_banyak(tunggu)  # before any write: sheds the load
                 else:
                     tandai_dipakai(token)
-                    tunggu = batas.lewat_batas(token.pk)
-                    if tunggu is not None:
-                        respons = galat(
-                            429,
-                            "BATAS_PERMINTAAN",
-                            _(
-                                "Terlalu banyak permintaan: batasnya %(n)s permintaan per menit "
-                                "per token. Coba lagi dalam %(detik)s detik."
-                            )
-                            % {"n": settings.PORTALRB_BATAS_PER_MENIT, "detik": tunggu},
-                            Retry_After=tunggu,
-                        )
-                    elif hanya_get and request.method != "GET":
+                    if hanya_get and request.method != "GET":
                         respons = _metode_salah(request)
                     else:
                         respons = fungsi(request, **kwargs)
             except Exception:  # noqa: BLE001 - the spec wants JSON for a 500 too
                 logger.exception("PortalRB API failed: %s", request.path)
                 respons = _server_galat()
-            _catat(request, token=token, unit=unit, status=respons.status_code)
+            if catat:
+                _catat(request, token=token, unit=unit, status=respons.status_code)
             return respons
 
         return view
@@ -218,6 +226,7 @@ def jawaban_unit(request, unit_id):
         tpi_terbit=data.tpi_terbit,
         tpi=data.tpi,
         tautan=tautan_bukti,
+        tpi_dasar=data.tpi_dasar,
     )
     catat_terkirim(usulan=usulan, pengajuan=pengajuan)
     return _json(isi)
