@@ -191,7 +191,9 @@ def _bentrok(request, kerja, soal_id, tersimpan, json):
                 "pesan": pesan,
                 "tersimpan": {
                     "pilihan": tersimpan.pilihan if tersimpan else "",
-                    "angka": str(tersimpan.angka) if tersimpan and tersimpan.angka is not None else "",
+                    "angka": str(tersimpan.angka)
+                    if tersimpan and tersimpan.angka is not None
+                    else "",
                     "catatan": tersimpan.catatan if tersimpan else "",
                 },
             },
