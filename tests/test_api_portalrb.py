@@ -589,6 +589,12 @@ def test_rate_limit_per_token_with_retry_after(live_server, unit, token, setting
     assert LogPortalRB.objects.filter(status=429, token__nama="portalrb").count() == len(kena)
 
 
+def test_the_prefix_itself_answers_the_spec_json(live_server, unit, token):
+    for jalur in (AWALAN, AWALAN + "/", AWALAN + "/tidak/ada"):
+        galat(minta(live_server, jalur, token), 404, "ENDPOINT_TIDAK_ADA")
+    galat(minta(live_server, AWALAN + "/"), 401, "TOKEN_TIDAK_ADA")
+
+
 def test_requests_without_a_valid_token_are_limited_per_address_and_stop_filling_the_log(
     live_server, unit, token, settings
 ):

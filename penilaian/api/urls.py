@@ -21,6 +21,9 @@ urlpatterns = [
         views.berkas,
         name="portalrb-berkas",
     ),
-    # Anything else under the prefix: JSON 404 after the token check (never Django's page).
+    # Anything else under the prefix, the prefix itself included: JSON 404 after the token
+    # check (never Django's page).
     path(AWALAN + "<path:sisa>", views.tidak_ada, name="portalrb-tidak-ada"),
+    path(AWALAN, views.tidak_ada, {"sisa": ""}, name="portalrb-tidak-ada"),
+    path(AWALAN.rstrip("/"), views.tidak_ada, {"sisa": ""}, name="portalrb-tidak-ada"),
 ]
