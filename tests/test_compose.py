@@ -299,6 +299,46 @@ def _ambil_s3(url):
         return r.status, r.read()
 
 
+def _jelajahi(peramban, mulai):
+    """Follow every link of the pages ``peramban`` reaches from ``mulai`` (at most PER_NAMA
+    pages per URL name): each answers 200 (downloads: a signed S3 redirect) with the CSP.
+    Returns (pages per URL name, static files seen, pages fetched)."""
+    antre, dilihat, per_nama, aset = list(mulai), set(), {}, set()
+    halaman = 0
+    while antre:
+        path = antre.pop(0)
+        if path in dilihat:
+            continue
+        dilihat.add(path)
+        try:
+            nama = resolve(urllib.parse.urlsplit(path).path).view_name
+        except Resolver404:
+            pytest.fail(f"tautan ke halaman yang tidak ada: {path}")
+        if per_nama.get(nama, 0) >= PER_NAMA:
+            continue
+        per_nama[nama] = per_nama.get(nama, 0) + 1
+        r, body = peramban.minta("GET", path)
+        # Evidence (live or frozen) and exports: a signed, short-lived S3 URL.
+        if nama in ("unduh", "ekspor-unduh", "penilai-eviden"):
+            assert r.status == 302, (path, r.status)
+            assert "X-Amz-Signature=" in r.getheader("Location")
+            assert _ambil_s3(r.getheader("Location"))[0] == 200
+            continue
+        assert r.status == 200, (path, r.status, body[:300])
+        halaman += 1
+        if not r.getheader("Content-Type", "").startswith("text/html"):
+            continue
+        assert "script-src 'self'" in r.getheader("Content-Security-Policy", "")
+        teks = body.decode()
+        for href in re.findall(r'(?:href|src|hx-get)="(/[^"#]*)', teks):
+            href = href.replace("&amp;", "&")
+            if href.startswith("/static/"):
+                aset.add(href)
+            elif not href.startswith(("/admin/", "/keluar/", "/i18n/")):
+                antre.append(href)
+    return per_nama, aset, halaman
+
+
 def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tumpukan):
     ketua = Peramban(tumpukan["port"])
     r, html = ketua.minta("GET", "/masuk/")
@@ -400,38 +440,7 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
     assert status == 200 and pdf.startswith(b"%PDF-")
 
     # Then every kind of page the chair's links lead to, the uploaded soal's first.
-    antre, dilihat, per_nama, aset = [soal, "/"], set(), {}, set()
-    halaman = 0
-    while antre:
-        path = antre.pop(0)
-        if path in dilihat:
-            continue
-        dilihat.add(path)
-        try:
-            nama = resolve(urllib.parse.urlsplit(path).path).view_name
-        except Resolver404:
-            pytest.fail(f"tautan ke halaman yang tidak ada: {path}")
-        if per_nama.get(nama, 0) >= PER_NAMA:
-            continue
-        per_nama[nama] = per_nama.get(nama, 0) + 1
-        r, body = ketua.minta("GET", path)
-        if nama in ("unduh", "ekspor-unduh"):  # evidence, exports: a signed, short-lived S3 URL
-            assert r.status == 302, (path, r.status)
-            assert "X-Amz-Signature=" in r.getheader("Location")
-            assert _ambil_s3(r.getheader("Location"))[0] == 200
-            continue
-        assert r.status == 200, (path, r.status, body[:300])
-        halaman += 1
-        if not r.getheader("Content-Type", "").startswith("text/html"):
-            continue
-        assert "script-src 'self'" in r.getheader("Content-Security-Policy", "")
-        teks = body.decode()
-        for href in re.findall(r'(?:href|src|hx-get)="(/[^"#]*)', teks):
-            href = href.replace("&amp;", "&")
-            if href.startswith("/static/"):
-                aset.add(href)
-            elif not href.startswith(("/admin/", "/keluar/", "/i18n/")):
-                antre.append(href)
+    per_nama, aset, halaman = _jelajahi(ketua, [soal, "/"])
 
     # Every kind of page the chair's links lead to was served.
     for nama in (
@@ -441,6 +450,26 @@ def test_every_page_static_file_upload_and_download_in_the_compose_deployment(tu
     ):
         assert nama in per_nama, sorted(per_nama)
     assert halaman >= 15, per_nama
+    assert "usulan-tim" in per_nama, sorted(per_nama)
+
+    # The level above the team, in the same deployment: the demo's TPP assessor (workspace,
+    # fast review, the frozen evidence from S3, gap, verdict) and the Kanwil admin
+    # (oversight, read-only drill-down, grants, proposals).
+    for username, harus in (
+        ("tpp", ("penilai-beranda", "penilai-ringkasan", "penilai-soal", "penilai-eviden")),
+        ("tpp", ("penilai-selisih", "penilai-putusan", "kanwil-pengawasan")),
+        ("kanwil", ("kanwil-pengawasan", "kanwil-penilai", "usulan-kanwil", "dasbor-tim")),
+    ):
+        orang = Peramban(tumpukan["port"])
+        orang.masuk(username)
+        lihat, aset_lain, _n = _jelajahi(orang, ["/"])
+        aset |= aset_lain
+        for nama in harus:
+            assert nama in lihat, (username, nama, sorted(lihat))
+    r, body = Peramban(tumpukan["port"]).minta("GET", "/api/portalrb/v1/openapi.json")
+    assert r.status == 200 and json.loads(body)["openapi"].startswith("3.")
+    r, body = Peramban(tumpukan["port"]).minta("GET", "/api/portalrb/v1/pengusulan/unit-wbk")
+    assert r.status == 401 and json.loads(body)["code"] == "TOKEN_TIDAK_ADA"
     # Static files under their hashed names, from the image's STATIC_ROOT.
     assert any("bootstrap.min" in a for a in aset) and any("portal" in a for a in aset)
     for a in sorted(aset):
