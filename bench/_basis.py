@@ -84,3 +84,31 @@ def tulis_hasil(root, nama, laporan):
     keluar.parent.mkdir(parents=True, exist_ok=True)
     keluar.write_text(json.dumps(laporan, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(laporan, indent=2, ensure_ascii=False))
+
+
+def tentang(root, judul):
+    """The header every result file starts with: what was measured, when, at which commit, on
+    which database, Python, Django and number of CPUs."""
+    import os
+    import platform
+    import subprocess
+    import time
+
+    import django
+    from django.db import connection
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "benchmark": judul,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "commit": commit,
+        "database": connection.vendor,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpus": os.cpu_count(),
+    }

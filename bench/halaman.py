@@ -13,10 +13,7 @@ $BENCH_DIR/halaman.json (default var/bench/).
 """
 
 import os
-import platform
-import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +29,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -103,20 +99,8 @@ def main():
     for h in hasil_ketua.values():
         h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
     hasil.update(hasil_ketua)
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        commit = ""
     laporan = {
-        "benchmark": "page server time (Django test client, in-process)",
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "commit": commit,
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "cpus": os.cpu_count(),
+        **_basis.tentang(ROOT, "page server time (Django test client, in-process)"),
         "data": {"listed_soal_with_evidence": jumlah_soal, "document_versions": jumlah_versi},
         "pages": hasil,
     }

@@ -17,8 +17,6 @@ var/bench/). The run's own database is dropped at the end. BENCH_KANWIL_SATKER (
 """
 
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -94,20 +92,10 @@ def main():
     for h in hasil.values():
         h["median_vs_bare_page"] = round(h["median_ms"] / kosong, 2)
         h["goal_met"] = h["median_vs_bare_page"] <= TUJUAN
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        commit = ""
     laporan = {
-        "benchmark": "Kanwil oversight page server time (Django test client, in-process)",
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "commit": commit,
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "cpus": os.cpu_count(),
+        **_basis.tentang(
+            ROOT, "Kanwil oversight page server time (Django test client, in-process)"
+        ),
         "goal": f"oversight page median <= {TUJUAN}x the bare page's",
         "data": {
             "satker": SATKER,

@@ -30,10 +30,8 @@ number of teams (default 1000).
 """
 
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -427,21 +425,11 @@ def main():
     assert tertulis["reminders"] == pertama["reminders_created"]
     assert tertulis["teams_with_reminders"] == len(ids), "every team must send reminders"
     assert kedua["reminders_created"] == kedua["deliveries_created"] == 0
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        commit = ""
     laporan = {
-        "benchmark": "reminder sweep, per team: pengingat.sapu_tim(tim_id, hari, antre=False)",
+        **_basis.tentang(
+            ROOT, "reminder sweep, per team: pengingat.sapu_tim(tim_id, hari, antre=False)"
+        ),
         "queries_note": "per team, counted with CaptureQueriesContext; includes BEGIN and COMMIT",
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "commit": commit,
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "cpus": os.cpu_count(),
         "sweep_date": HARI.isoformat(),
         "channels": ["inapp", "email", "whatsapp (WHATSAPP_GATEWAY=http; nothing queued or sent)"],
         "data": {
